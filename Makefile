@@ -1,0 +1,49 @@
+# One entry point for every routine task. `make html` and `make test` set up everything they need.
+SHELL := /bin/bash
+.DEFAULT_GOAL := html
+PY      := .venv/bin/python
+VENV    := .venv/.installed
+export PYTHONPATH := $(CURDIR)/plugins:$(CURDIR)
+export PYTHONDONTWRITEBYTECODE := 1
+# Determinism: hash seeds and locale must not leak into the output.
+export PYTHONHASHSEED := 0
+export LC_ALL := C.UTF-8
+export TZ := UTC
+
+.PHONY: html test test-fast serve check data publish bench lint lock clean venv
+
+venv: $(VENV)
+$(VENV): pyproject.toml
+	python3 -m venv .venv
+	python3 -c 'import tomllib; p = tomllib.load(open("pyproject.toml", "rb")); \
+	  open(".venv/requirements.txt", "w").write("\n".join(p["project"]["dependencies"]) + "\n"); \
+	  open(".venv/constraints.txt", "w").write("\n".join(p["tool"]["explainer"]["lock"]) + "\n")'
+	.venv/bin/pip install --quiet -r .venv/requirements.txt -c .venv/constraints.txt
+	touch $(VENV)
+
+## Build the site into output/ (atomically: a failed build leaves output/ untouched).
+html: $(VENV)
+	$(PY) -m datadirectives.build --settings pelican.conf.py --output output
+
+## Run every test (installs the browser and validators the tests need).
+test: $(VENV)
+	$(PY) -m pytest
+
+## The fast tests only (no browser, no full-site validators).
+test-fast: $(VENV)
+	$(PY) -m pytest -m "not browser and not slow"
+
+lint: $(VENV)
+	.venv/bin/ruff check plugins tests data bench pelican.conf.py
+	.venv/bin/ruff format --check plugins tests data bench pelican.conf.py
+
+## Pin every installed package into pyproject.toml's [tool.explainer].lock.
+lock: $(VENV)
+	$(PY) -c 'import re, subprocess; \
+	  f = subprocess.run([".venv/bin/pip", "freeze", "--exclude-editable"], capture_output=True, text=True).stdout.split(); \
+	  t = open("pyproject.toml").read(); \
+	  body = "".join(f"  \"{x}\",\n" for x in f); \
+	  open("pyproject.toml", "w").write(re.sub(r"lock = \[\n.*?\n\]", "lock = [\n" + body + "]", t, flags=re.S))'
+
+clean:
+	rm -rf output output.* .build .cache
