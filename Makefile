@@ -25,6 +25,12 @@ $(VENV): pyproject.toml
 html: $(VENV)
 	$(PY) -m datadirectives.build --settings pelican.conf.py --output output
 
+## Re-derive data/*.csv from ICE's snapshots: `make data [SNAPSHOTS=dir]`.
+SNAPSHOTS ?= $(firstword $(wildcard ../shared/data/ice-287g-snapshots))
+data: $(VENV)
+	@test -n "$(SNAPSHOTS)" || { echo "make data: no snapshot folder; pass SNAPSHOTS=dir (ICE .xlsx files)" >&2; exit 1; }
+	PYTHONPATH=$(CURDIR)/data $(PY) -m ingest --snapshots "$(SNAPSHOTS)" --out data
+
 ## Run every test (installs the browser and validators the tests need).
 test: $(VENV)
 	$(PY) -m pytest
