@@ -1,0 +1,255 @@
+"""Small reusable validators for chart options, and the function that applies them.
+
+A directive declares its options as data, `{"height": (None, int_between(80, 1200)), ...}`:
+a default and a validator. A validator takes the raw YAML value and returns it normalised
+(e.g. the shorthand `sum(total):Q` becomes `{"field": "total", "aggregate": "sum", ...}`),
+or raises `DirectiveError` saying what is allowed. Validators are idempotent: a normalised
+value passes through unchanged, so options may be validated twice (by the directive layer,
+then by `charts.build_chart`) without harm. `validate_options` runs them all, fills
+defaults, refuses unknown keys (with the closest match) and sets `key=` on every error.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from .errors import DirectiveError
+
+Validator = Callable[[Any], Any]
+
+TYPE_CODES = {"Q": "quantitative", "N": "nominal", "O": "ordinal", "T": "temporal"}
+TYPE_NAMES = {name: code for code, name in TYPE_CODES.items()}
+AGGREGATES = ("sum", "mean", "average", "median", "min", "max", "count", "distinct")
+# Altair shorthand: `field`, `field:T`, `sum(field):Q`, `count()`, `count():Q`.
+_SHORTHAND = re.compile(
+    r"^\s*(?:(?P<agg>[a-z]+)\(\s*(?P<afield>[^()]*?)\s*\)|(?P<field>[^:()]+?))"
+    r"\s*(?::\s*(?P<type>[A-Za-z]+))?\s*$"
+)
+ENCODING_KEYS = ("field", "type", "title", "format", "sort", "aggregate", "axis")
+AXIS_KEYS = ("title", "format", "tickCount", "labelAngle", "grid", "labels")
+
+
+def closest(name: str, choices: Iterable[str]) -> str | None:
+    """The closest of `choices` to `name`, or None when nothing is close."""
+    choices = [str(c) for c in choices]
+    match = difflib.get_close_matches(str(name), choices, n=1, cutoff=0.6)
+    if not match:  # case-insensitive second chance: "Total" for "total"
+        lowered = {c.lower(): c for c in choices}
+        match = [lowered[str(name).lower()]] if str(name).lower() in lowered else []
+    return match[0] if match else None
+
+
+def did_you_mean(name: str, choices: Iterable[str]) -> str:
+    """`; did you mean 'x'?` or an empty string."""
+    match = closest(name, choices)
+    return f"; did you mean '{match}'?" if match else ""
+
+
+def _show(value: Any) -> str:
+    return repr(value) if isinstance(value, str) else str(value)
+
+
+def boolean(value: Any) -> bool:
+    """`true` or `false`."""
+    if isinstance(value, bool):
+        return value
+    raise DirectiveError(f"expected true or false, got {_show(value)}")
+
+
+def string(value: Any) -> str:
+    """A non-empty piece of text."""
+    if isinstance(value, str) and value.strip():
+        return value.strip()
+    raise DirectiveError(f"expected text, got {_show(value)}")
+
+
+def one_of(*allowed: Any) -> Validator:
+    """One of the given values (compared with their type: `true` is not `"true"`)."""
+
+    def check(value: Any) -> Any:
+        for a in allowed:
+            if value == a and type(value) is type(a):
+                return value
+        shown = ", ".join(str(a).lower() if isinstance(a, bool) else str(a) for a in allowed)
+        words = [a for a in allowed if isinstance(a, str)]
+        hint = did_you_mean(value, words) if isinstance(value, str) else ""
+        raise DirectiveError(f"{_show(value)} is not allowed{hint}; use one of: {shown}")
+
+    return check
+
+
+def int_between(low: int, high: int) -> Validator:
+    """A whole number from `low` to `high`, inclusive."""
+
+    def check(value: Any) -> int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise DirectiveError(
+                f"expected a whole number from {low} to {high}, got {_show(value)}"
+            )
+        if not low <= value <= high:
+            raise DirectiveError(f"{value} is out of range; use a number from {low} to {high}")
+        return value
+
+    return check
+
+
+def list_of(item: Validator, *, allow_single: bool = True) -> Validator:
+    """A list whose items each pass `item`; a single item counts as a list of one."""
+
+    def check(value: Any) -> list:
+        if not isinstance(value, list):
+            if not allow_single:
+                raise DirectiveError(f"expected a list like [a, b], got {_show(value)}")
+            value = [value]
+        out = []
+        for i, v in enumerate(value, start=1):
+            try:
+                out.append(item(v))
+            except DirectiveError as err:
+                raise DirectiveError(f"item {i}: {err.message}") from None
+        return out
+
+    return check
+
+
+def pair_of_strings(value: Any) -> list[str]:
+    """Exactly two names, e.g. `[model, agreements]`."""
+    if isinstance(value, list) and len(value) == 2 and all(isinstance(v, str) for v in value):
+        return [v.strip() for v in value]
+    raise DirectiveError(f"expected two names like [key, value], got {_show(value)}")
+
+
+def module_function(value: Any) -> str:
+    """`module:function`, e.g. `bespoke:waffle`."""
+    if isinstance(value, str) and re.fullmatch(r"[A-Za-z_][\w.]*:[A-Za-z_]\w*", value.strip()):
+        return value.strip()
+    raise DirectiveError(f"expected module:function (e.g. bespoke:waffle), got {_show(value)}")
+
+
+def _type_code(raw: Any) -> str:
+    if isinstance(raw, str):
+        if raw.upper() in TYPE_CODES:
+            return raw.upper()
+        if raw.lower() in TYPE_NAMES:
+            return TYPE_NAMES[raw.lower()]
+    raise DirectiveError(
+        f"unknown type {_show(raw)}; use Q (quantitative), N (nominal), O (ordinal) or T (time)"
+    )
+
+
+def _aggregate(raw: Any) -> str:
+    if raw in AGGREGATES:
+        return "mean" if raw == "average" else raw
+    raise DirectiveError(
+        f"unknown aggregate {_show(raw)}{did_you_mean(str(raw), AGGREGATES)}; "
+        f"use one of: {', '.join(AGGREGATES)}"
+    )
+
+
+def parse_shorthand(text: str) -> dict:
+    """`sum(total):Q` -> {"field": "total", "aggregate": "sum", "type": "Q"}."""
+    m = _SHORTHAND.match(text)
+    if not m:
+        raise DirectiveError(
+            f"cannot read {text!r}; write field:type like month:T or total:Q, "
+            "or an aggregate like sum(total):Q"
+        )
+    out: dict[str, Any] = {"field": None, "type": None, "aggregate": None}
+    if m.group("agg"):
+        out["aggregate"] = _aggregate(m.group("agg"))
+        out["field"] = m.group("afield") or None
+        if out["field"] is None and out["aggregate"] != "count":
+            raise DirectiveError(f"{text!r}: {out['aggregate']}() needs a column, e.g. sum(total)")
+    else:
+        out["field"] = m.group("field").strip()
+    if m.group("type"):
+        out["type"] = _type_code(m.group("type"))
+    return out
+
+
+def shorthand_or_mapping(value: Any) -> dict:
+    """Altair shorthand (`month:T`, `sum(total):Q`) or a mapping {field, type, title, ...}.
+
+    Returns a dict with every key of ENCODING_KEYS (absent ones None) plus `title_set`
+    (whether the author gave a title, even an empty one). `type` is one letter (Q, N, O,
+    T) or None when it is to be inferred from the data.
+    """
+    if isinstance(value, str):
+        out = dict.fromkeys(ENCODING_KEYS)
+        out.update(parse_shorthand(value))
+        out["title_set"] = False
+        return out
+    if not isinstance(value, dict):
+        raise DirectiveError(
+            "expected a shorthand like month:T or a mapping like {field: month, type: T}, "
+            f"got {_show(value)}"
+        )
+    unknown = [str(k) for k in value if k not in ENCODING_KEYS and k != "title_set"]
+    if unknown:
+        raise DirectiveError(
+            f"unknown key {unknown[0]!r}{did_you_mean(unknown[0], ENCODING_KEYS)}; "
+            f"allowed: {', '.join(ENCODING_KEYS)}"
+        )
+    out = dict.fromkeys(ENCODING_KEYS)
+    field = value.get("field")
+    # In a mapping, `field` is the column name exactly as in the CSV (it may hold ':' or '(').
+    if field is None and value.get("aggregate") == "count":
+        pass
+    elif not isinstance(field, str) or not field.strip():
+        raise DirectiveError("the mapping needs a field, e.g. {field: total, type: Q}")
+    else:
+        out["field"] = field.strip()
+    if value.get("type") is not None:
+        out["type"] = _type_code(value["type"])
+    if value.get("aggregate") is not None:
+        out["aggregate"] = _aggregate(value["aggregate"])
+    out["format"] = value.get("format")
+    if out["format"] is not None and not isinstance(out["format"], str):
+        raise DirectiveError(
+            f"format must be a d3 format like ',' or '.0%', got {_show(out['format'])}"
+        )
+    out["sort"] = value.get("sort")
+    out["title_set"] = bool(value.get("title_set")) or "title" in value
+    title = value.get("title")
+    out["title"] = None if title is None else str(title)
+    axis = value.get("axis")
+    if axis is not None and axis is not False:
+        if not isinstance(axis, dict):
+            raise DirectiveError(
+                f"axis must be a mapping like {{format: ','}} or false, got {axis!r}"
+            )
+        bad = [str(k) for k in axis if k not in AXIS_KEYS]
+        if bad:
+            raise DirectiveError(
+                f"unknown axis key {bad[0]!r}{did_you_mean(bad[0], AXIS_KEYS)}; "
+                f"allowed: {', '.join(AXIS_KEYS)}"
+            )
+    out["axis"] = axis
+    return out
+
+
+def validate_options(raw: dict, spec: dict[str, tuple[Any, Validator]]) -> dict:
+    """Apply `spec` to `raw`: refuse unknown keys, validate each value, fill defaults.
+
+    Every DirectiveError raised carries `key=` set to the option it is about.
+    """
+    for key in raw:
+        if key not in spec:
+            raise DirectiveError(
+                f"unknown option {key!r}{did_you_mean(str(key), spec)}; "
+                f"allowed: {', '.join(spec)}",
+                key=key,
+            )
+    out = {}
+    for key, (default, validator) in spec.items():
+        if key not in raw or raw[key] is None:
+            out[key] = default
+            continue
+        try:
+            out[key] = validator(raw[key])
+        except DirectiveError as err:
+            raise DirectiveError(f"{key}: {err.message}", key=key) from None
+    return out
