@@ -57,7 +57,25 @@ CATEGORIES_SAVE_AS = ""
 TAG_SAVE_AS = ""
 TAGS_SAVE_AS = ""
 ARCHIVES_SAVE_AS = ""
-DIRECT_TEMPLATES = ["index"]
+# Theme pages (docs/theme.md): the fallback landing page, the 404, sitemap.xml and robots.txt.
+# A page with `Save_as: index.html` replaces the fallback landing page.
+DIRECT_TEMPLATES = ["index", "404", "sitemap", "robots"]
+SITEMAP_SAVE_AS = "sitemap.xml"
+ROBOTS_SAVE_AS = "robots.txt"
+
+# Theme: Markdown gives headings ids (`toc`) for the chapter table of contents, which the theme
+# shows when a chapter has at least TOC_MIN_HEADINGS second-level headings. Templates escape
+# by default (autoescape); article and page bodies are marked safe explicitly.
+MARKDOWN = {
+    "extension_configs": {
+        "markdown.extensions.extra": {},
+        "markdown.extensions.meta": {},
+        "markdown.extensions.toc": {"toc_depth": "2-3"},
+    },
+    "output_format": "html5",
+}
+TOC_MIN_HEADINGS = 3
+JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True}
 
 DELETE_OUTPUT_DIRECTORY = True
 CACHE_CONTENT = False
