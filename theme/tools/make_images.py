@@ -20,8 +20,8 @@ import vl_convert as vlc
 
 OUT = Path(__file__).resolve().parents[1] / "static" / "img"
 
-TEXT = "#1b1b1b"
-MUTED = "#575757"
+TEXT = "#1a1a1a"
+MUTED = "#595959"
 ACCENT = "#a3212a"
 BG = "#ffffff"
 FONT = "Liberation Sans, DejaVu Sans, Arial, Helvetica, sans-serif"
