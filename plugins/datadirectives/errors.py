@@ -43,3 +43,11 @@ class DataPackageError(Exception):
     def __init__(self, problems: list[str]):
         self.problems = problems
         super().__init__("\n".join(problems))
+
+
+class DirectiveErrors(Exception):
+    """Every wrong directive in one source file, reported together (each already located)."""
+
+    def __init__(self, errors: list[DirectiveError]):
+        self.errors = errors
+        super().__init__("\n".join(str(e) for e in errors))

@@ -1,0 +1,291 @@
+"""The directives: `chart` and `table` blocks and inline values, from options to HTML.
+
+Syntax and every option: docs/directives.md. Example:
+
+    ```chart
+    data: agreements_by_month.csv
+    mark: line
+    x: month:T
+    y: total:Q
+    title: 287(g) agreements grew tenfold in a year
+    description: Line chart. Agreements rose from 135 in January 2025 to 1,425 in Feb. 2026.
+    ```
+
+`Renderer` is created once per build (Pelican reuses one Markdown extension for every file),
+so it holds only build-wide things: settings, the data package, the render cache, and the
+records the plugin needs after reading (CSVs used, share-card specs, values printed).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+from . import figure, render, values
+from .data import apply_filters, load_table, resolve_csv
+from .errors import DirectiveError
+from .formats import check_format, format_date
+from .parsing import (
+    REQUIRED,
+    boolean,
+    check_options,
+    int_between,
+    list_of,
+    mapping_of,
+    read_yaml,
+    text,
+)
+
+logger = logging.getLogger(__name__)
+
+
+def _id(value) -> str:
+    value = text(value)
+    if not figure.slugify(value) == value:
+        raise ValueError(f"ids use lowercase letters, digits and hyphens, e.g. "
+                         f"{figure.slugify(value)!r}")
+    return value
+
+
+def _as_of(value) -> str:
+    return format_date(text(value))
+
+
+def _filters(value):
+    return value if isinstance(value, list) else [value]
+
+
+# Options every figure directive shares.
+COMMON_OPTIONS = {
+    "data": (REQUIRED, text),
+    "title": (REQUIRED, text),
+    "subtitle": (None, text),
+    "source": (None, text),
+    "as_of": (None, _as_of),
+    "notes": (None, text),
+    "filter": (None, _filters),
+    "id": (None, _id),
+}
+
+CHART_COMMON = {
+    **COMMON_OPTIONS,
+    "description": (REQUIRED, text),
+    "interactive": (None, boolean),
+}
+
+TABLE_OPTIONS = {
+    **COMMON_OPTIONS,
+    "description": (None, text),
+    "columns": (None, list_of(text)),
+    "rename": (None, mapping_of(text)),
+    "format": (None, mapping_of(check_format)),
+    "sort": (None, list_of(text)),
+    "limit": (None, int_between(1, 100000)),
+}
+
+
+@dataclass
+class Records:
+    """What reading the content found, for the plugin's work after reading."""
+
+    csvs: set = field(default_factory=set)  # CSV names under data/ that pages link to
+    cards: dict = field(default_factory=dict)  # source path -> Vega-Lite spec of its first chart
+    printed: dict = field(default_factory=dict)  # (source, line, expr) -> text printed
+    charts: int = 0
+    tables: int = 0
+    values: int = 0
+
+
+class Renderer:
+    """Turns directive text into HTML. One per build."""
+
+    block_names = ("chart", "table")
+
+    def __init__(self, config, package: dict | None = None):
+        self.config = config
+        self.package = package or {}  # CSV name -> {title, sources, as_of, ...}
+        self.cache = render.Cache(config.cache_dir)
+        self.records = Records()
+
+    # -- blocks ---------------------------------------------------------------------------
+
+    def render_block(self, kind: str, body: str, *, source: str, line: int) -> str:
+        """Render a ```chart or ```table block whose opening fence is on `line`."""
+        try:
+            options, key_lines = read_yaml(body)
+        except DirectiveError as exc:
+            raise exc.located(source, line + 1 + getattr(exc, "body_line", 0)) from None
+        try:
+            return self._render(kind, options, body, source)
+        except DirectiveError as exc:
+            if exc.key in key_lines:
+                exc.line = line + 1 + key_lines[exc.key]
+            raise exc.located(source, line) from None
+
+    def _render(self, kind: str, options: dict, body: str, source: str) -> str:
+        csv_name = options.get("data")
+        csv_path = resolve_csv(csv_name, self.config.data_dir)
+        csv_sha = render.hashlib.sha256(csv_path.read_bytes()).hexdigest()
+        key = render.cache_key(kind, body, csv_sha, render.canonical_json(self._meta(csv_name)),
+                               str(self.config.width), str(self.config.max_rows),
+                               str(self.config.interactive),
+                               render.folder_fingerprint(str(self.config.functions_dir or "")))
+        entry = self.cache.get(key)
+        if entry is None:
+            entry = self._chart(options) if kind == "chart" else self._table(options)
+            self.cache.put(key, entry)
+        self.records.csvs.add(str(csv_name).strip())
+        if kind == "chart":
+            self.records.charts += 1
+            if entry.get("card") and source not in self.records.cards:
+                self.records.cards[source] = entry["card"]
+        else:
+            self.records.tables += 1
+        return entry["html"]
+
+    def _meta(self, csv_name) -> dict:
+        return self.package.get(str(csv_name).strip(), {})
+
+    def _source_line(self, opts: dict) -> tuple[str, str | None]:
+        """The source and 'as of' text: the directive's own, else the data package's."""
+        info = self._meta(opts["data"])
+        source = opts["source"] or values.source_text(info)
+        if not source:
+            raise DirectiveError(
+                f"no source for {opts['data']}: add 'source:' to the directive, or sources "
+                "to its resource in datapackage.json", key="source")
+        as_of = opts["as_of"] or (format_date(info["as_of"]) if info.get("as_of") else None)
+        if not as_of:
+            raise DirectiveError(
+                f"no 'as of' date for {opts['data']}: add 'as_of: YYYY-MM-DD' to the directive,"
+                " or 'as_of' to its resource in datapackage.json", key="as_of")
+        return source, as_of
+
+    def _frame(self, opts: dict):
+        table = load_table(opts["data"], self.config.data_dir)
+        frame = apply_filters(table.frame, opts["filter"], table.name)
+        if frame.empty:
+            detail = " after the filter" if opts["filter"] else ""
+            raise DirectiveError(f"{table.name} has no rows{detail}; a chart needs data "
+                                 "(check the filter values against the CSV)",
+                                 key="filter" if opts["filter"] else "data")
+        return table, frame
+
+    def _chart(self, options: dict) -> dict:
+        from . import charts
+
+        spec = {**CHART_COMMON, **charts.CHART_OPTIONS}
+        opts = check_options(options, spec)
+        source, as_of = self._source_line(opts)
+        table, frame = self._frame(opts)
+        chart_opts = {k: opts[k] for k in charts.CHART_OPTIONS}
+        chart = charts.build_chart(chart_opts, frame, width=self.config.width,
+                                   functions_dir=self.config.functions_dir)
+        vl = chart.to_dict()
+        rows = _inline_rows(vl)
+        if len(rows) > self.config.max_rows:
+            raise DirectiveError(
+                f"the chart would embed {len(rows):,} rows of {table.name} (limit "
+                f"{self.config.max_rows:,}); aggregate (e.g. 'y: sum(total):Q') or add a "
+                "filter, or raise DATA_DIRECTIVES['MAX_ROWS']", key="data")
+        fig_id = "fig-" + (opts["id"] or figure.slugify(opts["title"]))
+        svg = render.to_svg(vl)
+        prefix = "dd" + render.cache_key(render.canonical_json(vl))[:8]
+        notes = " ".join(n for n in [opts["notes"], *getattr(chart, "dd_notes", [])] if n)
+        columns = list(rows[0]) if rows else []
+        parts = [
+            f'<figure class="dd-figure dd-chart" id="{fig_id}" data-dd-key="{prefix}">',
+            figure.caption(fig_id, opts["title"], opts["subtitle"]),
+            f'<div class="dd-graphic">{figure.accessible_svg(svg, fig_id, prefix)}</div>',
+            f'<p class="dd-desc dd-visually-hidden" id="{fig_id}-desc">'
+            f"{figure.escape(opts['description'])}</p>",
+            figure.meta(source, as_of, notes or None, self._csv_href(table.name)),
+            '<details class="dd-data"><summary>Data table</summary>',
+            figure.data_table(rows[: self.config.table_max_rows], columns,
+                              caption_text=f"Data for the chart: {opts['title']}",
+                              table_id=f"{fig_id}-table", total_rows=len(rows)),
+            "</details></figure>",
+        ]
+        card = {**vl, "title": {"text": opts["title"], "subtitle": f"Source: {source}"}}
+        return {"html": "".join(parts), "card": card}
+
+    def _table(self, options: dict) -> dict:
+        opts = check_options(options, TABLE_OPTIONS)
+        source, as_of = self._source_line(opts)
+        table, frame = self._frame(opts)
+        from .data import check_column
+
+        columns = opts["columns"] or [str(c) for c in frame.columns]
+        for c in columns:
+            check_column(frame, c, table.name, key="columns")
+        for c in opts["rename"] or {}:
+            check_column(frame, c, table.name, key="rename")
+        for c in opts["format"] or {}:
+            check_column(frame, c, table.name, key="format")
+        if opts["sort"]:
+            by = [s.lstrip("-") for s in opts["sort"]]
+            for c in by:
+                check_column(frame, c, table.name, key="sort")
+            frame = frame.sort_values(by, ascending=[not s.startswith("-") for s in opts["sort"]],
+                                      kind="stable")
+        total = len(frame)
+        limit = min(opts["limit"] or self.config.table_max_rows, self.config.table_max_rows)
+        rows = [{c: _plain(v) for c, v in r.items()}
+                for r in frame[columns].head(limit).to_dict("records")]
+        fig_id = "tbl-" + (opts["id"] or figure.slugify(opts["title"]))
+        parts = [f'<figure class="dd-figure dd-table-figure" id="{fig_id}">',
+                 figure.caption(fig_id, opts["title"], opts["subtitle"])]
+        if opts["description"]:
+            parts.append(f'<p class="dd-desc">{figure.escape(opts["description"])}</p>')
+        parts += [
+            figure.data_table(rows, columns, caption_text=opts["title"],
+                              table_id=f"{fig_id}-table", headers=opts["rename"],
+                              formats=opts["format"], total_rows=total),
+            figure.meta(source, as_of, opts["notes"], self._csv_href(table.name)),
+            "</figure>",
+        ]
+        return {"html": "".join(parts)}
+
+    def _csv_href(self, name: str) -> str:
+        return f"{figure.ROOT_MARKER}/{self.config.output_data_dir}/{name}"
+
+    # -- inline values --------------------------------------------------------------------
+
+    def render_value(self, expr: str, *, source: str, line: int) -> str:
+        """Render `{{ expr }}` found on `line` of `source`."""
+        ref = values.parse(expr)
+        text_out = values.evaluate(ref, self.config.data_dir, self.package)
+        self.records.values += 1
+        self.records.printed[(source, line, ref.text)] = text_out
+        return (f'<span class="dd-value" data-dd-source="{figure.escape(ref.file)}">'
+                f"{figure.escape(text_out)}</span>")
+
+
+def _inline_rows(vl: dict) -> list[dict]:
+    """The data rows a Vega-Lite spec embeds (the largest inline dataset of records)."""
+    candidates = list((vl.get("datasets") or {}).values())
+    stack = [vl]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            data = node.get("data")
+            if isinstance(data, dict) and isinstance(data.get("values"), list):
+                candidates.append(data["values"])
+            stack.extend(v for k, v in node.items() if k != "datasets")
+        elif isinstance(node, list):
+            stack.extend(node)
+    records = [c for c in candidates if c and all(isinstance(r, dict) for r in c[:5])]
+    return max(records, key=len) if records else []
+
+
+def _plain(value):
+    if hasattr(value, "item"):
+        value = value.item()
+    try:
+        import pandas as pd
+
+        if value is pd.NA:
+            return None
+    except ImportError:  # pragma: no cover
+        pass
+    return value

@@ -1,0 +1,115 @@
+"""The HTML a directive becomes: an accessible <figure> around a chart or a table.
+
+Everything that came from a CSV or a directive is escaped here, once, at the point it enters
+HTML. The layout is a contract with the theme's CSS and the chart runtime
+(docs/directives.md, "What a chart becomes").
+"""
+
+from __future__ import annotations
+
+import re
+from html import escape
+
+from .formats import format_value
+
+# Replaced per page with the path back to the site root (see plugin.relative_root).
+ROOT_MARKER = "__DD_ROOT__"
+
+_SVG_OPEN = re.compile(r"<svg\b[^>]*>")
+_SVG_ID = re.compile(r'\bid="([^"]+)"')
+
+
+def slugify(text: str) -> str:
+    """A short, stable HTML id fragment from a title."""
+    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    return slug[:48].rstrip("-") or "chart"
+
+
+def accessible_svg(svg: str, fig_id: str, id_prefix: str) -> str:
+    """Give vl-convert's SVG an accessible name and description, and page-unique ids.
+
+    vl-convert marks axes with ARIA but leaves the root unnamed; role="img" with
+    aria-labelledby/-describedby points screen readers at the figure's title and alt text.
+    Its internal ids (clip paths, gradients) are the same in every chart, so two charts on one
+    page would collide: prefix them with the chart's content hash.
+    """
+    for old in sorted(set(_SVG_ID.findall(svg)), key=len, reverse=True):
+        new = f"{id_prefix}-{old}"
+        svg = svg.replace(f'id="{old}"', f'id="{new}"')
+        svg = svg.replace(f"url(#{old})", f"url(#{new})")
+        svg = svg.replace(f'href="#{old}"', f'href="#{new}"')
+    match = _SVG_OPEN.search(svg)
+    if not match:
+        raise ValueError("vl-convert returned no <svg> element")
+    tag = match.group(0)
+    tag_new = re.sub(r'\sclass="[^"]*"', "", tag)
+    tag_new = tag_new[:-1] + (
+        f' class="dd-svg" role="img" aria-labelledby="{fig_id}-title"'
+        f' aria-describedby="{fig_id}-desc" focusable="false">'
+    )
+    # The background is the page's: drop the opaque rect vl-convert paints first.
+    svg = svg[:match.start()] + tag_new + svg[match.end():]
+    return re.sub(r'<rect width="[\d.]+" height="[\d.]+" fill="(?:white|#ffffff|#fff)"/>', "",
+                  svg, count=1)
+
+
+def caption(fig_id: str, title: str, subtitle: str | None) -> str:
+    """The figure's title and optional subtitle."""
+    parts = ['<figcaption class="dd-caption">',
+             f'<p class="dd-title" id="{fig_id}-title">{escape(title)}</p>']
+    if subtitle:
+        parts.append(f'<p class="dd-subtitle" id="{fig_id}-subtitle">{escape(subtitle)}</p>')
+    parts.append("</figcaption>")
+    return "".join(parts)
+
+
+def meta(source: str, as_of: str | None, notes: str | None, csv_href: str | None) -> str:
+    """The footer: source line with 'as of' date, notes, and the 'Get the data' link."""
+    line = f"Source: {escape(source.rstrip('.'))}."
+    if as_of:
+        line += f" As of {escape(as_of)}."
+    parts = ['<footer class="dd-meta">', f'<p class="dd-source">{line}</p>']
+    if notes:
+        parts.append(f'<p class="dd-notes">{escape(notes)}</p>')
+    if csv_href:
+        parts.append(f'<p class="dd-download"><a href="{escape(csv_href)}" download>'
+                     "Get the data (CSV)</a></p>")
+    parts.append("</footer>")
+    return "".join(parts)
+
+
+def data_table(rows: list[dict], columns: list[str], *, caption_text: str, table_id: str,
+               headers: dict | None = None, formats: dict | None = None,
+               total_rows: int | None = None) -> str:
+    """An accessible HTML table: caption, column headers with scope, row headers, numbers right."""
+    headers = headers or {}
+    formats = formats or {}
+    numeric = {c for c in columns if rows and all(_is_num(r.get(c)) for r in rows)}
+    out = [f'<div class="dd-table-wrap" tabindex="0" role="region" '
+           f'aria-labelledby="{table_id}-caption">',
+           '<table class="dd-table">',
+           f'<caption id="{table_id}-caption">{escape(caption_text)}</caption>',
+           "<thead><tr>"]
+    for c in columns:
+        cls = ' class="dd-num"' if c in numeric else ""
+        out.append(f'<th scope="col"{cls}>{escape(str(headers.get(c, c)))}</th>')
+    out.append("</tr></thead><tbody>")
+    for row in rows:
+        out.append("<tr>")
+        for i, c in enumerate(columns):
+            text = escape(format_value(row.get(c), formats.get(c)))
+            cls = ' class="dd-num"' if c in numeric else ""
+            if i == 0:
+                out.append(f'<th scope="row"{cls}>{text}</th>')
+            else:
+                out.append(f"<td{cls}>{text}</td>")
+        out.append("</tr>")
+    out.append("</tbody></table></div>")
+    if total_rows is not None and total_rows > len(rows):
+        out.append(f'<p class="dd-notes">Showing the first {len(rows):,} of {total_rows:,} '
+                   "rows; get the data for all of them.</p>")
+    return "".join(out)
+
+
+def _is_num(value) -> bool:
+    return value is None or (isinstance(value, int | float) and not isinstance(value, bool))

@@ -1,0 +1,142 @@
+"""Reading a directive's YAML body with line numbers, and checking options declared as data.
+
+A directive declares its options as data, `{"height": (320, int_between(80, 1200)), ...}`;
+`check_options` applies them, rejects unknown keys (naming the closest known one) and reports
+each fault at the line of the key it concerns. Chart-specific validators live in options.py.
+"""
+
+from __future__ import annotations
+
+import difflib
+
+import yaml
+
+from .errors import DirectiveError
+
+REQUIRED = object()  # marks an option without a default
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that keeps dates as the text the author typed (2025-01-20 stays a string)."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def read_yaml(body: str) -> tuple[dict, dict[str, int]]:
+    """Parse a directive body into (options, {key: 0-based line within the body})."""
+    try:
+        node = yaml.compose(body, Loader=_Loader)
+        options = yaml.load(body, Loader=_Loader)  # noqa: S506 (a SafeLoader subclass)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line if mark else 0
+        problem = exc.problem or "invalid YAML"
+        err = DirectiveError(f"YAML syntax error: {problem}; each option goes on its own line "
+                             "as 'key: value' (quote values that contain ': ' or start with "
+                             "'{', '[', '*', '&', '!', '|', '>', '%', '@')")
+        err.body_line = line
+        raise err from None
+    if options is None:
+        raise DirectiveError("the directive is empty; give at least 'data:' and 'title:'")
+    if not isinstance(options, dict) or not isinstance(node, yaml.MappingNode):
+        raise DirectiveError("the directive body must be YAML 'key: value' lines, "
+                             "e.g. 'data: agreements_by_month.csv'")
+    lines = {str(k.value): k.start_mark.line for k, _ in node.value}
+    return {str(k): v for k, v in options.items()}, lines
+
+
+def check_options(options: dict, spec: dict) -> dict:
+    """Validate options against `spec` ({name: (default, validator)}); return the merged dict."""
+    unknown = [k for k in options if k not in spec]
+    for key in unknown:
+        close = difflib.get_close_matches(key, list(spec), n=1)
+        hint = f"did you mean {close[0]!r}? " if close else ""
+        raise DirectiveError(f"unknown option {key!r}; {hint}options: {', '.join(sorted(spec))}",
+                             key=key)
+    result = {}
+    for name, (default, validator) in spec.items():
+        if name not in options or options[name] is None:
+            if default is REQUIRED:
+                raise DirectiveError(f"option {name!r} is required", key=name)
+            result[name] = default
+            continue
+        try:
+            result[name] = validator(options[name]) if validator else options[name]
+        except DirectiveError as exc:
+            exc.key = exc.key or name
+            raise
+        except (TypeError, ValueError) as exc:
+            raise DirectiveError(f"option {name!r}: {exc}", key=name) from None
+    return result
+
+
+def text(value) -> str:
+    """A non-empty single string."""
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise ValueError(f"expected text, got {type(value).__name__}")
+    value = str(value).strip()
+    if not value:
+        raise ValueError("must not be empty")
+    return value
+
+
+def boolean(value) -> bool:
+    """true or false."""
+    if not isinstance(value, bool):
+        raise ValueError(f"expected true or false, got {value!r}")
+    return value
+
+
+def int_between(low: int, high: int):
+    """An integer in [low, high]."""
+
+    def check(value) -> int:
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            raise ValueError(f"expected a whole number from {low} to {high}, got {value!r}")
+        return value
+
+    return check
+
+
+def one_of(*choices):
+    """One of the given values."""
+
+    def check(value):
+        if value not in choices:
+            close = difflib.get_close_matches(str(value), [str(c) for c in choices], n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            raise ValueError(f"expected one of {', '.join(map(str, choices))}, "
+                             f"got {value!r}{hint}")
+        return value
+
+    return check
+
+
+def list_of(item):
+    """A list whose items pass `item` (a single value is taken as a list of one)."""
+
+    def check(value) -> list:
+        values = value if isinstance(value, list) else [value]
+        return [item(v) for v in values]
+
+    return check
+
+
+def mapping_of(item):
+    """A {text: value} mapping whose values pass `item`."""
+
+    def check(value) -> dict:
+        if not isinstance(value, dict):
+            raise ValueError(f"expected 'key: value' pairs in braces, got {value!r}")
+        return {str(k): item(v) for k, v in value.items()}
+
+    return check
+
+
+def anything(value):
+    """Any YAML value (checked later, by the code that uses it)."""
+    return value

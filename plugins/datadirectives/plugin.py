@@ -1,0 +1,214 @@
+"""The thin layer that wires the data directives into Pelican.
+
+Data flow, in signal order:
+  initialized     check settings, validate data/ against datapackage.json, add the extension
+  readers_init    wrap the Markdown reader so directives know which file they are in
+  content_object_init  point "Get the data" links at the site root, set the share image
+  finalized       copy CSVs, write charts.css, render share cards, report changed numbers
+
+Build-wide state lives in Pelican's settings under one private key, so two builds in one
+process (tests, `make serve`) never share it.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import sys
+import time
+from pathlib import Path
+
+from pelican.readers import MarkdownReader
+
+from . import figure
+from .directives import Renderer
+from .errors import DirectiveErrors
+from .markdown_ext import DataDirectivesExtension, current_source
+from .settings import load_config
+
+logger = logging.getLogger(__name__)
+STATE = "_DATA_DIRECTIVES_STATE"
+
+
+class _State:
+    def __init__(self, config, renderer):
+        self.config = config
+        self.renderer = renderer
+        self.card_slugs = {}  # source path -> slug of the published page
+        self.started = time.perf_counter()
+
+
+def initialized(pelican) -> None:
+    """Check settings and data, then add the Markdown extension exactly once."""
+    settings = pelican.settings
+    config = load_config(settings)
+    package = load_package_metadata(config)
+    renderer = Renderer(config, package)
+    settings[STATE] = _State(config, renderer)
+    md = settings.setdefault("MARKDOWN", {})
+    # Copy, never mutate in place: Pelican's DEFAULT_CONFIG shares these objects.
+    extensions = [e for e in md.get("extensions", [])
+                  if not isinstance(e, DataDirectivesExtension)]
+    settings["MARKDOWN"] = {**md, "extensions": [*extensions, DataDirectivesExtension(renderer)]}
+
+
+def load_package_metadata(config) -> dict:
+    """Validate every CSV against datapackage.json and return {csv name: metadata}."""
+    if not (config.data_dir / "datapackage.json").is_file():
+        return {}
+    from . import package
+
+    if config.validate_package:
+        package.validate_package(config.data_dir)
+    return {info["path"]: info for info in package.load_package(config.data_dir)}
+
+
+def readers_init(readers) -> None:
+    """Wrap every Markdown reader so the preprocessor knows the current file."""
+    for ext, cls in list(readers.reader_classes.items()):
+        if isinstance(cls, type) and issubclass(cls, MarkdownReader):
+            readers.reader_classes[ext] = _located_reader(cls)
+
+
+def _located_reader(base):
+    if getattr(base, "_datadirectives", False):
+        return base
+
+    class LocatedMarkdownReader(base):
+        _datadirectives = True
+
+        def read(self, source_path):
+            root = Path(self.settings["PATH"]).resolve().parent
+            token = current_source.set(display_path(source_path, root))
+            try:
+                return super().read(source_path)
+            except DirectiveErrors as exc:
+                stop_build(exc)
+            finally:
+                current_source.reset(token)
+
+    return LocatedMarkdownReader
+
+
+class BuildStopped(SystemExit):
+    """Ends the build after a wrong directive was reported (exit status 1)."""
+
+
+def stop_build(exc: DirectiveErrors):
+    """Report every fault in the file as `path:line: message`, then stop the build.
+
+    Printed plainly on stderr (not through Pelican's log, which wraps long lines and, for
+    reader errors, shows only "Could not process <file>"), one fault per line so editors can
+    jump to it. Stopping is the default: a page with a broken chart must never be published.
+    """
+    for error in exc.errors:
+        print(f"error: {error}", file=sys.stderr)
+    print(f"error: build stopped: {len(exc.errors)} problem(s) in directives; "
+          "fix them and build again (`make check` lists the problems in every file)",
+          file=sys.stderr)
+    raise BuildStopped(1)
+
+
+def display_path(source_path, root: Path) -> str:
+    """The path authors see in messages: relative to the site root (content/growth.md)."""
+    path = Path(source_path).resolve()
+    return path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+
+
+def content_object_init(instance) -> None:
+    """Resolve data links against this page's place in the site; name its share image."""
+    state = instance.settings.get(STATE)
+    content = getattr(instance, "_content", None)
+    if state is None or not content:
+        return
+    if figure.ROOT_MARKER in content:
+        instance._content = content.replace(figure.ROOT_MARKER, relative_root(instance))
+    source = display_path(instance.source_path, state.config.site_root)
+    if state.config.share_cards and source in state.renderer.records.cards:
+        instance.share_image = f"cards/{instance.slug}.png"
+        state.card_slugs[source] = instance.slug
+
+
+def relative_root(instance) -> str:
+    """'..' for chapters/growth.html, '.' for index.html; SITEURL when URLs are absolute."""
+    settings = instance.settings
+    if settings.get("SITEURL") and not settings.get("RELATIVE_URLS"):
+        return settings["SITEURL"].rstrip("/")
+    depth = instance.save_as.count("/")
+    return "/".join([".."] * depth) or "."
+
+
+def finalized(pelican) -> None:
+    """Write what pages link to: CSV copies, chart CSS, share cards; then report."""
+    state = pelican.settings.get(STATE)
+    if state is None:
+        return
+    config, records = state.config, state.renderer.records
+    output = Path(pelican.settings["OUTPUT_PATH"])
+    copy_data(config, output, records.csvs | set(state.renderer.package))
+    from .chart_theme import charts_css
+
+    css = output / "theme" / "charts.css"
+    css.parent.mkdir(parents=True, exist_ok=True)
+    css.write_text(charts_css(), encoding="utf-8")
+    cards = write_cards(state, output)
+    report_changed_values(config, records.printed)
+    logger.info(
+        "datadirectives: %d charts (%d from cache), %d tables, %d values, %d share cards "
+        "in %.2f s", records.charts, state.renderer.cache.hits, records.tables, records.values,
+        cards, time.perf_counter() - state.started)
+
+
+def copy_data(config, output: Path, names) -> None:
+    """Copy each CSV pages link to, and datapackage.json, into output/<OUTPUT_DATA_DIR>/."""
+    target = output / config.output_data_dir
+    for name in sorted(names):
+        dest = target / name
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(config.data_dir / name, dest)
+    package = config.data_dir / "datapackage.json"
+    if package.is_file():
+        target.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(package, target / "datapackage.json")
+
+
+def write_cards(state, output: Path) -> int:
+    """Render each page's first chart as a 1200x630 PNG share card (cached)."""
+    from . import render
+    from .cards import card_spec
+
+    written = 0
+    # Only pages Pelican published have a slug here (drafts and failed files do not).
+    for source, slug in sorted(state.card_slugs.items()):
+        spec = card_spec(state.renderer.records.cards[source])
+        key = render.cache_key("card", render.canonical_json(spec))
+        path = state.config.cache_dir / "cards" / f"{key}.png"
+        if not path.is_file():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(render.to_png(spec))
+        dest = output / "cards" / f"{slug}.png"
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, dest)
+        written += 1
+    return written
+
+
+def report_changed_values(config, printed: dict) -> None:
+    """Tell editors which numbers in the prose changed since the last build, and where."""
+    ledger = config.cache_dir / "values.json"
+    current = {f"{source}\0{expr}": [line, text] for (source, line, expr), text in printed.items()}
+    try:
+        previous = json.loads(ledger.read_text(encoding="utf-8"))
+    except (FileNotFoundError, ValueError):
+        previous = {}
+    for key, (line, text) in sorted(current.items()):
+        if key in previous and previous[key][1] != text:
+            source, expr = key.split("\0", 1)
+            logger.warning("%s:%d: number changed: {{ %s }} was %s, now %s; re-read the sentence",
+                           source, line, expr, previous[key][1], text)
+    ledger.parent.mkdir(parents=True, exist_ok=True)
+    tmp = ledger.with_suffix(f".{os.getpid()}.tmp")
+    tmp.write_text(json.dumps({**previous, **current}, sort_keys=True), encoding="utf-8")
+    os.replace(tmp, ledger)

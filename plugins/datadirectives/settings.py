@@ -1,0 +1,96 @@
+"""The plugin's settings: one namespaced dict, `DATA_DIRECTIVES`, checked once at start-up.
+
+Relative paths are resolved against the site root (the folder above Pelican's content PATH),
+never against the working directory, so a build works from anywhere.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+DEFAULTS = {
+    # Folder holding the CSVs and datapackage.json. Directives cannot read outside it.
+    "DATA_DIR": "data",
+    # Where rendered charts are cached between builds (git-ignored).
+    "CACHE_DIR": ".cache/datadirectives",
+    # Folder under output/ where the CSVs are copied for "Get the data" links.
+    "OUTPUT_DATA_DIR": "data",
+    # A chart may embed at most this many data rows (aggregate or filter bigger CSVs).
+    "MAX_ROWS": 5000,
+    # A table directive may show at most this many rows.
+    "TABLE_MAX_ROWS": 1000,
+    # Width in pixels charts are drawn at (the SVG scales down on narrow screens).
+    "WIDTH": 640,
+    # Folder of Python modules that `mark: python` charts may import (None: escape hatch off).
+    "FUNCTIONS_DIR": None,
+    # Validate every CSV against datapackage.json before any chart renders.
+    "VALIDATE_PACKAGE": True,
+    # Whether charts become interactive in the browser unless a directive says otherwise.
+    "INTERACTIVE": True,
+    # Make a 1200x630 PNG share card from each article's first chart.
+    "SHARE_CARDS": True,
+}
+
+
+@dataclass(frozen=True)
+class Config:
+    """The checked settings, with paths resolved."""
+
+    data_dir: Path
+    cache_dir: Path
+    output_data_dir: str
+    max_rows: int
+    table_max_rows: int
+    width: int
+    functions_dir: Path | None
+    validate_package: bool
+    interactive: bool
+    share_cards: bool
+    site_root: Path
+
+
+class SettingsError(Exception):
+    """A wrong DATA_DIRECTIVES setting."""
+
+
+def load_config(pelican_settings: dict) -> Config:
+    """Merge DATA_DIRECTIVES over the defaults and check every key, naming each bad one."""
+    given = pelican_settings.get("DATA_DIRECTIVES") or {}
+    unknown = sorted(set(given) - set(DEFAULTS))
+    if unknown:
+        raise SettingsError(
+            f"DATA_DIRECTIVES: unknown setting(s) {', '.join(unknown)}; "
+            f"known settings: {', '.join(sorted(DEFAULTS))}"
+        )
+    merged = {**DEFAULTS, **given}
+    for key in ("MAX_ROWS", "TABLE_MAX_ROWS", "WIDTH"):
+        if not isinstance(merged[key], int) or isinstance(merged[key], bool) or merged[key] < 1:
+            raise SettingsError(f"DATA_DIRECTIVES['{key}'] must be a positive integer, "
+                                f"not {merged[key]!r}")
+    for key in ("VALIDATE_PACKAGE", "INTERACTIVE", "SHARE_CARDS"):
+        if not isinstance(merged[key], bool):
+            raise SettingsError(f"DATA_DIRECTIVES['{key}'] must be True or False")
+    root = Path(pelican_settings["PATH"]).resolve().parent
+
+    def resolve(value) -> Path:
+        path = Path(value)
+        return path if path.is_absolute() else (root / path)
+
+    data_dir = resolve(merged["DATA_DIR"]).resolve()
+    if not data_dir.is_dir():
+        raise SettingsError(f"DATA_DIRECTIVES['DATA_DIR']: {data_dir} is not a folder")
+    functions_dir = resolve(merged["FUNCTIONS_DIR"]).resolve() if merged["FUNCTIONS_DIR"] else None
+    return Config(
+        data_dir=data_dir,
+        cache_dir=resolve(merged["CACHE_DIR"]),
+        output_data_dir=str(merged["OUTPUT_DATA_DIR"]).strip("/"),
+        max_rows=merged["MAX_ROWS"],
+        table_max_rows=merged["TABLE_MAX_ROWS"],
+        width=merged["WIDTH"],
+        functions_dir=functions_dir,
+        validate_package=merged["VALIDATE_PACKAGE"],
+        interactive=merged["INTERACTIVE"],
+        share_cards=merged["SHARE_CARDS"],
+        site_root=root,
+    )

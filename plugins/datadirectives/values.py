@@ -1,0 +1,133 @@
+"""The inline value directive: `{{ file.csv[column=value].column | format }}` in prose.
+
+Syntax (docs/directives.md, "Values in prose"):
+
+    {{ agreements_by_snapshot.csv[snapshot_date=2026-02-17].total }}      -> 1,425
+    {{ sum agreements_by_state.csv[snapshot_date=2026-02-17].total }}     -> sum of matching rows
+    {{ count agreements_by_state.csv[snapshot_date=2026-02-17] }}         -> number of rows
+    {{ last agreements_by_month.csv.total | , }}                          -> last row's value
+    {{ asof agreements_by_month.csv }}   {{ source agreements_by_month.csv }}
+
+Without an aggregate, the conditions must pick exactly one row: a value that silently came from
+"the first of several matches" would be a number nobody checked.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .data import check_column, condition_mask, load_table, parse_condition
+from .errors import DirectiveError
+from .formats import check_format, format_date, format_value
+
+AGGREGATES = ("sum", "max", "min", "mean", "count", "first", "last")
+META = ("asof", "source")
+
+SYNTAX = ("{{ file.csv[column=value, ...].column | format }}; aggregates: "
+          + ", ".join(AGGREGATES) + "; also {{ asof file.csv }} and {{ source file.csv }}")
+
+_EXPR = re.compile(
+    r"^(?:(?P<verb>[a-z]+)\s+)?"
+    r"(?P<file>[\w./-]+?\.csv)"
+    r"(?:\[(?P<where>[^\]]*)\])?"
+    r"(?:\.(?P<column>[\w -]+?))?"
+    r"\s*(?:\|\s*(?P<format>.*?))?\s*$"
+)
+
+
+@dataclass(frozen=True)
+class ValueRef:
+    """A parsed value expression."""
+
+    verb: str | None
+    file: str
+    conditions: tuple
+    column: str | None
+    format: str | None
+    text: str
+
+
+def parse(text: str) -> ValueRef:
+    """Parse the inside of `{{ ... }}`, raising a DirectiveError that shows the syntax."""
+    m = _EXPR.match(text.strip())
+    if not m:
+        raise DirectiveError(f"cannot read the value {{{{ {text.strip()} }}}}; write {SYNTAX}")
+    verb = m["verb"]
+    if verb and verb not in AGGREGATES + META:
+        raise DirectiveError(f"unknown aggregate {verb!r} in {{{{ {text.strip()} }}}}; "
+                             f"use one of {', '.join(AGGREGATES + META)}")
+    conditions = ()
+    if m["where"] is not None:
+        parts = [p for p in m["where"].split(",") if p.strip()]
+        conditions = tuple(parse_condition(p, key="value") for p in parts)
+    column = m["column"].strip() if m["column"] else None
+    if verb not in ("count", "asof", "source") and not column:
+        raise DirectiveError(f"{{{{ {text.strip()} }}}} names no column; add '.column' after "
+                             f"the file or the [conditions], e.g. {m['file']}[...].total")
+    fmt = check_format(m["format"].strip()) if m["format"] else None
+    return ValueRef(verb, m["file"], conditions, column, fmt, text.strip())
+
+
+def evaluate(ref: ValueRef, data_dir, package=None) -> str:
+    """Compute and format the value. `package` maps CSV names to their metadata (as_of, sources)."""
+    if ref.verb in META:
+        return _meta(ref, data_dir, package)
+    table = load_table(ref.file, data_dir, key="value")
+    frame = table.frame
+    for column, op, value in ref.conditions:
+        check_column(frame, column, table.name, key="value")
+        frame = frame[condition_mask(frame[column], op, value, f"{column} {op} {value}", "value")]
+    if ref.verb == "count":
+        return format_value(len(frame), ref.format)
+    check_column(frame, ref.column, table.name, key="value")
+    series = frame[ref.column]
+    conditions = ", ".join(f"{c}{o}{v}" for c, o, v in ref.conditions)
+    where = f" where {conditions}" if conditions else ""
+    if series.empty:
+        raise DirectiveError(f"no row of {table.name}{where}; check the conditions against the "
+                             "CSV (values are case-sensitive)")
+    if ref.verb is None:
+        if len(series) > 1:
+            raise DirectiveError(f"{len(series)} rows of {table.name} match{where}; add a "
+                                 "condition so one row matches, or use an aggregate "
+                                 f"(sum, max, ...): {SYNTAX}")
+        value = series.iloc[0]
+    elif ref.verb in ("first", "last"):
+        value = series.iloc[0 if ref.verb == "first" else -1]
+    else:
+        import pandas as pd
+
+        if not pd.api.types.is_numeric_dtype(series.dtype):
+            raise DirectiveError(f"{ref.verb} needs numbers, but column {ref.column!r} of "
+                                 f"{table.name} holds text")
+        value = getattr(series, ref.verb)()
+    return format_value(_plain(value), ref.format)
+
+
+def _plain(value):
+    """numpy/pandas scalars to plain Python, so formatting sees int/float/str."""
+    if hasattr(value, "item"):
+        value = value.item()
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def _meta(ref: ValueRef, data_dir, package) -> str:
+    load_table(ref.file, data_dir, key="value")  # the file must exist under data/
+    info = (package or {}).get(ref.file)
+    if info is None:
+        raise DirectiveError(f"{ref.file} is not described in datapackage.json, so it has no "
+                             f"{ref.verb}; add a resource for it")
+    if ref.verb == "asof":
+        if not info.get("as_of"):
+            raise DirectiveError(f"{ref.file} has no 'as_of' in datapackage.json; add one")
+        return format_date(info["as_of"], ref.format or "date")
+    return source_text(info)
+
+
+def source_text(info: dict) -> str:
+    """The sources of a data package resource as one line: 'A; B'."""
+    titles = [s.get("title", "") for s in info.get("sources") or [] if s.get("title")]
+    return "; ".join(titles)
