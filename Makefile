@@ -39,6 +39,10 @@ test: $(VENV)
 test-fast: $(VENV)
 	$(PY) -m pytest -m "not browser and not slow"
 
+## Check every CSV and every directive without rendering; lists ALL problems, exits 1 if any.
+check: $(VENV)
+	$(PY) -m datadirectives.check --settings pelican.conf.py
+
 lint: $(VENV)
 	.venv/bin/ruff check plugins tests data bench pelican.conf.py
 	.venv/bin/ruff format --check plugins tests data bench pelican.conf.py

@@ -101,8 +101,9 @@ class Renderer:
 
     block_names = ("chart", "table")
 
-    def __init__(self, config, package: dict | None = None):
+    def __init__(self, config, package: dict | None = None, *, dry_run: bool = False):
         self.config = config
+        self.dry_run = dry_run  # check everything, render nothing (`make check`)
         self.package = package or {}  # CSV name -> {title, sources, as_of, ...}
         self.cache = render.Cache(config.cache_dir)
         self.records = Records()
@@ -130,10 +131,11 @@ class Renderer:
                                str(self.config.width), str(self.config.max_rows),
                                str(self.config.interactive),
                                render.folder_fingerprint(str(self.config.functions_dir or "")))
-        entry = self.cache.get(key)
+        entry = None if self.dry_run else self.cache.get(key)
         if entry is None:
             entry = self._chart(options) if kind == "chart" else self._table(options)
-            self.cache.put(key, entry)
+            if not self.dry_run:
+                self.cache.put(key, entry)
         self.records.csvs.add(str(csv_name).strip())
         if kind == "chart":
             self.records.charts += 1
@@ -188,6 +190,8 @@ class Renderer:
                 f"the chart would embed {len(rows):,} rows of {table.name} (limit "
                 f"{self.config.max_rows:,}); aggregate (e.g. 'y: sum(total):Q') or add a "
                 "filter, or raise DATA_DIRECTIVES['MAX_ROWS']", key="data")
+        if self.dry_run:
+            return {"html": "", "card": None}
         fig_id = "fig-" + (opts["id"] or figure.slugify(opts["title"]))
         svg = render.to_svg(vl)
         prefix = "dd" + render.cache_key(render.canonical_json(vl))[:8]

@@ -1,0 +1,78 @@
+"""`make check`: every problem in the data and the directives, all at once, without rendering.
+
+    python -m datadirectives.check --settings pelican.conf.py
+
+Validates every CSV against datapackage.json, then reads every Markdown file in the content
+folder and checks each directive (options, files, columns, types, filters, values) by building
+its chart spec but not drawing it. Prints one `file:line: message` per problem and exits 1 if
+there is any, 0 if none.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import markdown
+from pelican.settings import read_settings
+
+from .directives import Renderer
+from .errors import DataPackageError, DirectiveError, DirectiveErrors
+from .markdown_ext import DataDirectivesExtension, current_source
+from .settings import SettingsError, load_config
+
+
+def check(settings_path: Path) -> list[str]:
+    """Return every problem found, as located messages."""
+    settings = read_settings(str(settings_path))
+    try:
+        config = load_config(settings)
+    except SettingsError as exc:
+        return [f"{settings_path.name}: {exc}"]
+    problems: list[str] = []
+    package = {}
+    if (config.data_dir / "datapackage.json").is_file():
+        from . import package as datapackage
+
+        try:
+            datapackage.validate_package(config.data_dir)
+        except DataPackageError as exc:
+            problems.extend(exc.problems)
+        try:
+            package = {i["path"]: i for i in datapackage.load_package(config.data_dir)}
+        except Exception as exc:  # a broken package file is itself a problem to list
+            problems.append(f"data/datapackage.json: {exc}")
+    renderer = Renderer(config, package, dry_run=True)
+    content = Path(settings["PATH"])
+    for path in sorted(content.rglob("*.md")):
+        shown = path.resolve().relative_to(config.site_root).as_posix()
+        md = markdown.Markdown(extensions=[DataDirectivesExtension(renderer), "meta"])
+        token = current_source.set(shown)
+        try:
+            md.convert(path.read_text(encoding="utf-8-sig"))
+        except DirectiveErrors as exc:
+            problems.extend(str(e) for e in exc.errors)
+        except DirectiveError as exc:
+            problems.append(str(exc.located(shown, 1)))
+        finally:
+            current_source.reset(token)
+    return problems
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--settings", type=Path, default=Path("pelican.conf.py"))
+    args = parser.parse_args(argv)
+    problems = check(args.settings.resolve())
+    for line in problems:
+        print(line)
+    if problems:
+        print(f"{len(problems)} problem(s) found", file=sys.stderr)
+        return 1
+    print("no problems found")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
