@@ -25,6 +25,16 @@ $(VENV): pyproject.toml
 html: $(VENV)
 	$(PY) -m datadirectives.build --settings pelican.conf.py --output output
 
+## Live preview on http://127.0.0.1:$${PORT:-8000}/: rebuilds on every change, reloads the page.
+serve: $(VENV)
+	$(PY) -m datadirectives.serve --settings pelican.conf.py --output output
+
+## Production build into output/ (docs/deploy.md): SITEURL=https://host/path make publish
+publish: $(VENV)
+	@case "$$SITEURL" in http://*|https://*) ;; *) echo "make publish: set SITEURL to the \
+	published address, e.g. SITEURL=https://example.org/explainer make publish" >&2; exit 2;; esac
+	PUBLISH=1 $(PY) -m datadirectives.build --settings pelican.conf.py --output output
+
 ## Re-derive data/*.csv from ICE's snapshots: `make data [SNAPSHOTS=dir]`.
 SNAPSHOTS ?= $(firstword $(wildcard ../shared/data/ice-287g-snapshots))
 data: $(VENV)

@@ -12,9 +12,19 @@ ROOT = Path(__file__).resolve().parent
 AUTHOR = "Explainer team"
 SITENAME = "287(g), explained"
 SITESUBTITLE = "How ICE deputizes local police, and where states stand"
-# Empty SITEURL gives relative URLs, so output/ works from the domain root or a sub-path.
-SITEURL = os.environ.get("SITEURL", "")
-RELATIVE_URLS = not SITEURL
+# `make publish` sets PUBLISH=1: the production build (docs/deploy.md). It takes SITEURL (the
+# published address, e.g. https://example.org/explainer) from the environment and turns the Atom
+# feed on; feeds, the sitemap and share cards need that absolute address. Links between pages
+# stay relative unless RELATIVE_URLS=0, so the same folder works at the domain root or under a
+# sub-path. Without PUBLISH (make html, make serve), an empty SITEURL gives relative URLs.
+PUBLISH = os.environ.get("PUBLISH", "") == "1"
+SITEURL = os.environ.get("SITEURL", "").rstrip("/")
+if PUBLISH and not SITEURL.startswith(("https://", "http://")):
+    raise SystemExit(
+        f"pelican.conf.py: PUBLISH=1 needs SITEURL, the published address "
+        f"(got {SITEURL!r}); e.g. SITEURL=https://example.org/explainer make publish"
+    )
+RELATIVE_URLS = not SITEURL or os.environ.get("RELATIVE_URLS", "1" if PUBLISH else "0") != "0"
 TIMEZONE = "UTC"
 DEFAULT_LANG = "en"
 DEFAULT_DATE_FORMAT = "%b. %-d, %Y"
@@ -43,7 +53,7 @@ PAGE_ORDER_BY = "basename"
 
 # Feeds: an Atom feed of the chapters; nothing else.
 FEED_DOMAIN = SITEURL
-FEED_ALL_ATOM = "feeds/all.atom.xml"
+FEED_ALL_ATOM = "feeds/all.atom.xml" if PUBLISH else None
 CATEGORY_FEED_ATOM = None
 TRANSLATION_FEED_ATOM = None
 AUTHOR_FEED_ATOM = None
