@@ -80,18 +80,22 @@ def _metadata_problems(where: str, res: dict) -> list[str]:
         if not res.get(key):
             problems.append(f"{where}:1:-: resource '{name}' has no '{key}'; add it")
     if not res.get("sources"):
-        problems.append(f"{where}:1:-: resource '{name}' has no 'sources'; name where the "
-                        "data comes from ([{title, path}])")
+        problems.append(
+            f"{where}:1:-: resource '{name}' has no 'sources'; name where the "
+            "data comes from ([{title, path}])"
+        )
     as_of = str(res.get("as_of", ""))
     if not _ISO_DATE.match(as_of):
-        problems.append(f"{where}:1:-: resource '{name}' has as_of {as_of!r}; give the date "
-                        "the data is current to as YYYY-MM-DD")
+        problems.append(
+            f"{where}:1:-: resource '{name}' has as_of {as_of!r}; give the date "
+            "the data is current to as YYYY-MM-DD"
+        )
     return problems
 
 
 def _encoding_problem(where: str, raw: bytes) -> str | None:
     """A located message for the first non-UTF-8 byte, or None. A BOM is allowed."""
-    body = raw[len(codecs.BOM_UTF8):] if raw.startswith(codecs.BOM_UTF8) else raw
+    body = raw[len(codecs.BOM_UTF8) :] if raw.startswith(codecs.BOM_UTF8) else raw
     try:
         body.decode("utf-8")
     except UnicodeDecodeError as e:
@@ -102,12 +106,14 @@ def _encoding_problem(where: str, raw: bytes) -> str | None:
         prefix = before[line_start:].decode("utf-8", "replace")
         position = len(next(csv.reader([prefix]), [""])) - 1 if prefix else 0
         column = header[position] if 0 <= position < len(header) else "-"
-        return (f"{where}:{line}:{column}: bad encoding: byte 0x{body[e.start]:02x} is not "
-                "UTF-8; save the file as UTF-8 (in Excel: 'CSV UTF-8')")
+        return (
+            f"{where}:{line}:{column}: bad encoding: byte 0x{body[e.start]:02x} is not "
+            "UTF-8; save the file as UTF-8 (in Excel: 'CSV UTF-8')"
+        )
     return None
 
 
-def _locate(where: str, err) -> str:
+def _locate(where: str, err, primary_key: list[str]) -> str:
     """One frictionless error as a located, actionable message."""
     kind = err.type
     row = getattr(err, "row_number", None) or 1
@@ -115,28 +121,52 @@ def _locate(where: str, err) -> str:
     cell = getattr(err, "cell", None)
     note = getattr(err, "note", "") or ""
     if kind == "missing-label":
-        return (f"{where}:1:{column}: missing column '{column}' (position "
-                f"{err.field_number}); add it, or remove the field from data/{DESCRIPTOR}")
+        return (
+            f"{where}:1:{column}: missing column '{column}' (position "
+            f"{err.field_number}); add it, or remove the field from data/{DESCRIPTOR}"
+        )
     if kind == "extra-label":
-        return (f"{where}:1:{err.label}: extra column '{err.label}' not in the schema; remove "
-                f"it, or describe it in data/{DESCRIPTOR}")
+        return (
+            f"{where}:1:{err.label}: extra column '{err.label}' not in the schema; remove "
+            f"it, or describe it in data/{DESCRIPTOR}"
+        )
     if kind == "incorrect-label":
-        return (f"{where}:1:{err.label}: column {err.field_number} is '{err.label}' but the "
-                f"schema expects '{err.field_name}' there; rename or reorder the columns")
+        return (
+            f"{where}:1:{err.label}: column {err.field_number} is '{err.label}' but the "
+            f"schema expects '{err.field_name}' there; rename or reorder the columns"
+        )
     if kind == "duplicate-label":
         return f"{where}:1:{err.label}: column '{err.label}' appears twice; remove one"
     if kind == "type-error":
-        return (f"{where}:{row}:{column}: wrong type: {cell!r} is not a valid {note}; fix the "
-                "value or the field's type in the schema")
+        return (
+            f"{where}:{row}:{column}: wrong type: {cell!r} is not a valid {note}; fix the "
+            "value or the field's type in the schema"
+        )
     if kind == "constraint-error":
-        return (f"{where}:{row}:{column}: bad value {cell!r}: breaks the schema's {note}; fix "
-                "the value or the constraint")
+        m = re.search(r'constraint "(\w+)" is "(.*)"', note)
+        name, rule = (m.group(1), m.group(2)) if m else ("", note)
+        if name == "required":
+            return (
+                f"{where}:{row}:{column}: bad value: empty, but column '{column}' is "
+                "required; fill it in"
+            )
+        return (
+            f"{where}:{row}:{column}: bad value {cell!r}: breaks the schema's constraint "
+            f"{name} {rule}; fix the value or the constraint in data/{DESCRIPTOR}"
+        )
     if kind in ("primary-key", "unique-error"):
-        return (f"{where}:{row}:{column}: duplicate key: {note}; each row needs its own "
-                "primary key value")
+        m = re.search(r"position \"?(\d+)", note)
+        first = f" as line {m.group(1)}" if m else ""
+        key = ", ".join(primary_key) or column
+        return (
+            f"{where}:{row}:{primary_key[0] if primary_key else column}: duplicate primary "
+            f"key ({key}): same{first}; each row needs its own key, remove or fix one"
+        )
     if kind == "extra-cell":
-        return (f"{where}:{row}:-: row has more values than the header has columns (value "
-                f"{cell!r}); quote values that contain commas")
+        return (
+            f"{where}:{row}:-: row has more values than the header has columns (value "
+            f"{cell!r}); quote values that contain commas"
+        )
     if kind == "missing-cell":
         return f"{where}:{row}:{column}: row ends before column '{column}'; add the value"
     if kind == "blank-row":
@@ -154,11 +184,15 @@ def _validate_resource(data_dir: Path, res: dict) -> list[str]:
     where = f"{data_dir.name}/{rel}"
     path = data_dir / rel
     if not rel or not path.resolve().is_relative_to(data_dir.resolve()):
-        return [f"{data_dir.name}/{DESCRIPTOR}:1:-: resource '{res.get('name')}' has path "
-                f"{rel!r}; give a CSV file name inside data/"]
+        return [
+            f"{data_dir.name}/{DESCRIPTOR}:1:-: resource '{res.get('name')}' has path "
+            f"{rel!r}; give a CSV file name inside data/"
+        ]
     if not path.is_file():
-        return [f"{where}:1:-: missing file: data/{DESCRIPTOR} describes it but it does not "
-                "exist; add the CSV or remove the resource"]
+        return [
+            f"{where}:1:-: missing file: data/{DESCRIPTOR} describes it but it does not "
+            "exist; add the CSV or remove the resource"
+        ]
     problem = _encoding_problem(where, path.read_bytes())
     if problem:
         return [problem]
@@ -166,11 +200,17 @@ def _validate_resource(data_dir: Path, res: dict) -> list[str]:
         resource = frictionless.Resource(res, basepath=str(data_dir))
         report = resource.validate()
     except frictionless.FrictionlessException as e:
-        return [f"{data_dir.name}/{DESCRIPTOR}:1:-: resource '{res.get('name')}': "
-                f"{e.error.message}; fix the resource's schema"]
-    problems = [_locate(where, err) for task in report.tasks for err in task.errors]
-    problems += [f"{data_dir.name}/{DESCRIPTOR}:1:-: resource '{res.get('name')}': "
-                 f"{err.message}" for err in report.errors]
+        return [
+            f"{data_dir.name}/{DESCRIPTOR}:1:-: resource '{res.get('name')}': "
+            f"{e.error.message}; fix the resource's schema"
+        ]
+    pk = res.get("schema", {}).get("primaryKey", [])
+    pk = [pk] if isinstance(pk, str) else list(pk)
+    problems = [_locate(where, err, pk) for task in report.tasks for err in task.errors]
+    problems += [
+        f"{data_dir.name}/{DESCRIPTOR}:1:-: resource '{res.get('name')}': {err.message}"
+        for err in report.errors
+    ]
     return problems
 
 
@@ -191,8 +231,10 @@ def validate_package(data_dir: Path) -> None:
     if desc:
         for csv_path in sorted(data_dir.glob("*.csv")):
             if csv_path.name not in described:
-                problems.append(f"{data_dir.name}/{csv_path.name}:1:-: not described in "
-                                f"data/{DESCRIPTOR}; add a resource with its schema and sources")
+                problems.append(
+                    f"{data_dir.name}/{csv_path.name}:1:-: not described in "
+                    f"data/{DESCRIPTOR}; add a resource with its schema and sources"
+                )
     if problems:
         raise DataPackageError(problems)
 
@@ -219,20 +261,24 @@ def load_package(data_dir: Path) -> list[ResourceInfo]:
             problems.append(f"{data_dir.name}/{res.get('path')}:1:-: missing file")
             continue
         raw = path.read_bytes()
-        infos.append(ResourceInfo(
-            name=res["name"],
-            path=res["path"],
-            title=res.get("title", res["name"]),
-            description=res.get("description", ""),
-            sources=list(res.get("sources", desc.get("sources", []))),
-            licenses=list(res.get("licenses", desc.get("licenses", []))),
-            as_of=str(res.get("as_of", "")),
-            rows=_row_count(raw),
-            bytes=len(raw),
-            sha256=hashlib.sha256(raw).hexdigest(),
-            fields=[{k: f.get(k, "") for k in ("name", "type", "title", "description")}
-                    for f in res.get("schema", {}).get("fields", [])],
-        ))
+        infos.append(
+            ResourceInfo(
+                name=res["name"],
+                path=res["path"],
+                title=res.get("title", res["name"]),
+                description=res.get("description", ""),
+                sources=list(res.get("sources", desc.get("sources", []))),
+                licenses=list(res.get("licenses", desc.get("licenses", []))),
+                as_of=str(res.get("as_of", "")),
+                rows=_row_count(raw),
+                bytes=len(raw),
+                sha256=hashlib.sha256(raw).hexdigest(),
+                fields=[
+                    {k: f.get(k, "") for k in ("name", "type", "title", "description")}
+                    for f in res.get("schema", {}).get("fields", [])
+                ],
+            )
+        )
     if problems:
         raise DataPackageError(problems)
     return infos

@@ -1,0 +1,228 @@
+"""datadirectives.package: every kind of bad CSV is refused with a located message, the
+committed data/ passes, and load_package describes each resource for the data page."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from pathlib import Path
+
+import pytest
+from datadirectives.errors import DataPackageError
+from datadirectives.package import load_package, validate_package
+
+ROOT = Path(__file__).resolve().parent.parent
+
+GOOD_CSV = "state,year,count,kind\nTexas,2025,3,ban\nOhio,2025,0,mandate\nIowa,2026,12,ban\n"
+
+DESCRIPTOR = {
+    "name": "test",
+    "resources": [
+        {
+            "name": "counts",
+            "path": "counts.csv",
+            "title": "Counts",
+            "description": "A small table.",
+            "sources": [{"title": "A source", "path": "https://example.org/"}],
+            "as_of": "2026-02-17",
+            "encoding": "utf-8",
+            "dialect": {"delimiter": ",", "header": True},
+            "schema": {
+                "fields": [
+                    {"name": "state", "type": "string", "constraints": {"required": True}},
+                    {"name": "year", "type": "integer"},
+                    {"name": "count", "type": "integer", "constraints": {"minimum": 0}},
+                    {"name": "kind", "type": "string", "constraints": {"enum": ["ban", "mandate"]}},
+                ],
+                "primaryKey": ["state", "year"],
+            },
+        }
+    ],
+}
+
+
+def make_data(tmp_path: Path, csv_bytes: bytes, descriptor: dict | None = None) -> Path:
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "datapackage.json").write_text(json.dumps(descriptor or DESCRIPTOR))
+    if csv_bytes is not None:
+        (data / "counts.csv").write_bytes(csv_bytes)
+    return data
+
+
+def problems_for(data: Path) -> list[str]:
+    with pytest.raises(DataPackageError) as info:
+        validate_package(data)
+    return info.value.problems
+
+
+def test_good_package_passes(tmp_path):
+    validate_package(make_data(tmp_path, GOOD_CSV.encode()))
+
+
+def test_byte_order_mark_is_accepted_on_purpose(tmp_path):
+    # Excel's "CSV UTF-8" writes a BOM; it is still UTF-8 and the plugin reads utf-8-sig.
+    validate_package(make_data(tmp_path, b"\xef\xbb\xbf" + GOOD_CSV.encode()))
+
+
+def test_crlf_line_endings_are_accepted(tmp_path):
+    validate_package(make_data(tmp_path, GOOD_CSV.replace("\n", "\r\n").encode()))
+
+
+BAD = [
+    # (kind, csv text or bytes, expected located message as a regex)
+    (
+        "bad value: below minimum",
+        GOOD_CSV.replace("Ohio,2025,0", "Ohio,2025,-4"),
+        r"^data/counts\.csv:3:count: bad value '-4': breaks the schema's constraint minimum 0",
+    ),
+    (
+        "bad value: not in enum",
+        GOOD_CSV.replace("12,ban", "12,maybe"),
+        r"^data/counts\.csv:4:kind: bad value 'maybe': breaks the schema's .*enum",
+    ),
+    (
+        "bad value: required cell empty",
+        GOOD_CSV.replace("Iowa,", ",", 1),
+        r"^data/counts\.csv:4:state: bad value: empty, but column 'state' is required",
+    ),
+    (
+        "wrong type",
+        GOOD_CSV.replace("Texas,2025,3", "Texas,2025,three"),
+        r"^data/counts\.csv:2:count: wrong type: 'three' is not a valid .*integer",
+    ),
+    (
+        "missing column",
+        GOOD_CSV.replace(",kind", "").replace(",ban", "").replace(",mandate", ""),
+        r"^data/counts\.csv:1:kind: missing column 'kind'",
+    ),
+    (
+        "extra column",
+        GOOD_CSV.replace("kind\n", "kind,extra\n")
+        .replace("ban\n", "ban,1\n")
+        .replace("mandate\n", "mandate,2\n"),
+        r"^data/counts\.csv:1:extra: extra column 'extra' not in the schema",
+    ),
+    (
+        "misplaced column",
+        GOOD_CSV.replace("state,year", "year,state"),
+        r"^data/counts\.csv:1:year: column 1 is 'year' but the schema expects 'state'",
+    ),
+    (
+        "duplicate primary key",
+        GOOD_CSV + "Texas,2025,5,ban\n",
+        r"^data/counts\.csv:5:state: duplicate primary key \(state, year\): same as line 2",
+    ),
+    (
+        "bad encoding",
+        (GOOD_CSV.replace("Iowa", "Io\xe9wa")).encode("latin-1"),
+        r"^data/counts\.csv:4:state: bad encoding: byte 0xe9 is not UTF-8",
+    ),
+    (
+        "bad encoding in a later column",
+        (GOOD_CSV.replace("12,ban", "12,b\xe0n")).encode("latin-1"),
+        r"^data/counts\.csv:4:kind: bad encoding: byte 0xe0 is not UTF-8",
+    ),
+    (
+        "unquoted comma",
+        GOOD_CSV.replace("Ohio,2025,0,mandate", "Ohio,2025,0,mandate,x"),
+        r"^data/counts\.csv:3:-: row has more values than the header",
+    ),
+]
+
+
+@pytest.mark.parametrize("kind,content,expected", BAD, ids=[b[0] for b in BAD])
+def test_bad_csv_is_refused_with_located_message(tmp_path, kind, content, expected):
+    raw = content if isinstance(content, bytes) else content.encode()
+    problems = problems_for(make_data(tmp_path, raw))
+    assert any(re.search(expected, p) for p in problems), problems
+
+
+def test_missing_file(tmp_path):
+    problems = problems_for(make_data(tmp_path, None))
+    assert problems == [
+        "data/counts.csv:1:-: missing file: data/datapackage.json describes it but it does not "
+        "exist; add the CSV or remove the resource"
+    ]
+
+
+def test_undescribed_csv(tmp_path):
+    data = make_data(tmp_path, GOOD_CSV.encode())
+    (data / "stray.csv").write_text("a\n1\n")
+    assert problems_for(data) == [
+        "data/stray.csv:1:-: not described in data/datapackage.json; add a resource with its "
+        "schema and sources"
+    ]
+
+
+def test_missing_descriptor(tmp_path):
+    data = tmp_path / "data"
+    data.mkdir()
+    assert problems_for(data)[0].startswith("data/datapackage.json:1:-: missing file")
+
+
+def test_broken_descriptor_json(tmp_path):
+    data = make_data(tmp_path, GOOD_CSV.encode())
+    (data / "datapackage.json").write_text('{"resources": [\n  {"name": }\n]}')
+    assert problems_for(data)[0].startswith("data/datapackage.json:2:-: not valid JSON")
+
+
+@pytest.mark.parametrize(
+    "key,value,expected",
+    [
+        ("as_of", "Feb 2026", "has as_of 'Feb 2026'; give the date"),
+        ("sources", [], "has no 'sources'"),
+        ("title", "", "has no 'title'"),
+    ],
+)
+def test_resource_metadata_required(tmp_path, key, value, expected):
+    desc = json.loads(json.dumps(DESCRIPTOR))
+    desc["resources"][0][key] = value
+    problems = problems_for(make_data(tmp_path, GOOD_CSV.encode(), desc))
+    assert any(expected in p for p in problems), problems
+
+
+def test_path_outside_data_is_refused(tmp_path):
+    desc = json.loads(json.dumps(DESCRIPTOR))
+    desc["resources"][0]["path"] = "../secrets.csv"
+    problems = problems_for(make_data(tmp_path, GOOD_CSV.encode(), desc))
+    assert any("has path '../secrets.csv'" in p for p in problems), problems
+
+
+def test_all_problems_reported_at_once(tmp_path):
+    bad = GOOD_CSV.replace("Texas,2025,3", "Texas,2025,three").replace("12,ban", "12,maybe")
+    problems = problems_for(make_data(tmp_path, bad.encode()))
+    assert len(problems) == 2, problems
+
+
+def test_committed_data_package_is_valid():
+    validate_package(ROOT / "data")
+
+
+def test_load_package_describes_each_resource(tmp_path):
+    data = make_data(tmp_path, GOOD_CSV.encode())
+    [info] = load_package(data)
+    assert info.name == "counts"
+    assert info.rows == 3
+    assert info.as_of == "2026-02-17"
+    assert info.bytes == len(GOOD_CSV.encode())
+    assert info.sha256 == hashlib.sha256(GOOD_CSV.encode()).hexdigest()
+    assert [f["name"] for f in info.fields] == ["state", "year", "count", "kind"]
+    assert info.sources == [{"title": "A source", "path": "https://example.org/"}]
+
+
+def test_load_package_counts_rows_with_quoted_newlines(tmp_path):
+    text = 'state,year,count,kind\n"New\nYork",2025,1,ban\n'
+    [info] = load_package(make_data(tmp_path, text.encode()))
+    assert info.rows == 1
+
+
+def test_load_package_on_committed_data():
+    infos = {i.name: i for i in load_package(ROOT / "data")}
+    assert infos["agreements_by_snapshot"].rows == 71
+    for info in infos.values():
+        assert info.sources, info.name
+        assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", info.as_of), info.name
+        raw = (ROOT / "data" / info.path).read_bytes()
+        assert info.sha256 == hashlib.sha256(raw).hexdigest()
