@@ -66,16 +66,18 @@ class DirectivePreprocessor(Preprocessor):
                 out.extend(lines[i:end + 1])  # someone else's fence: leave it whole
                 i = end + 1
                 continue
+            if end == len(lines):
+                # Rendering would swallow the rest of the file as options: say so instead.
+                errors.append(DirectiveError(
+                    f"the ```{m['info']} block opened here is never closed; add a line "
+                    f"with {m['fence']} after its options").located(source, i + 1))
+                break
             body = "\n".join(lines[i + 1:end])
             try:
                 html = self.renderer.render_block(m["info"], body, source=source, line=i + 1)
             except DirectiveError as exc:
                 errors.append(exc.located(source, i + 1))
                 html = ""
-            if end == len(lines) and not errors:
-                errors.append(DirectiveError(
-                    f"the ```{m['info']} block opened here is never closed; add a line "
-                    f"with {m['fence']} after it").located(source, i + 1))
             out.extend(["", self.md.htmlStash.store(html), ""])
             i = end + 1
         if errors:

@@ -30,7 +30,7 @@ SYNTAX = ("{{ file.csv[column=value, ...].column | format }}; aggregates: "
 _EXPR = re.compile(
     r"^(?:(?P<verb>[a-z]+)\s+)?"
     r"(?P<file>[\w./-]+?\.csv)"
-    r"(?:\[(?P<where>[^\]]*)\])?"
+    r"(?:\[(?P<where>(?:[^\[\]]|\[[^\]]*\])*)\])?"
     r"(?:\.(?P<column>[\w -]+?))?"
     r"\s*(?:\|\s*(?P<format>.*?))?\s*$"
 )
@@ -59,7 +59,8 @@ def parse(text: str) -> ValueRef:
                              f"use one of {', '.join(AGGREGATES + META)}")
     conditions = ()
     if m["where"] is not None:
-        parts = [p for p in m["where"].split(",") if p.strip()]
+        # Split on commas outside [lists]: "state in [Texas, Florida], year=2025".
+        parts = [p for p in re.split(r",(?![^\[]*\])", m["where"]) if p.strip()]
         conditions = tuple(parse_condition(p, key="value") for p in parts)
     column = m["column"].strip() if m["column"] else None
     if verb not in ("count", "asof", "source") and not column:

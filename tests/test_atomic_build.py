@@ -1,0 +1,91 @@
+"""The build CLI: atomic swap into output/, non-zero exit on error, byte-identical rebuilds."""
+
+import hashlib
+import os
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from tests.tiny_site import PLUGINS, make_site
+
+ARTICLE = """\
+There were {{ months.csv[month=2026-02].total }} agreements.
+
+```table
+data: months.csv
+title: Agreements by month
+source: ICE lists
+as_of: 2026-02-17
+```
+"""
+
+
+def write_settings(site):
+    (site / "pelican.conf.py").write_text(textwrap.dedent(f"""
+        PATH = {str(site / 'content')!r}
+        PLUGIN_PATHS = [{str(PLUGINS)!r}]
+        PLUGINS = ["datadirectives"]
+        TIMEZONE = "UTC"
+        RELATIVE_URLS = True
+        FEED_ALL_ATOM = None
+        CATEGORY_FEED_ATOM = None
+        DATA_DIRECTIVES = {{"DATA_DIR": "data", "CACHE_DIR": ".cache"}}
+    """))
+
+
+def run_build(site):
+    env = {**os.environ, "PYTHONPATH": str(PLUGINS)}
+    return subprocess.run(
+        [sys.executable, "-m", "datadirectives.build", "--settings",
+         str(site / "pelican.conf.py"), "--output", str(site / "output")],
+        capture_output=True, text=True, env=env, check=False)
+
+
+def tree_digest(folder):
+    digest = hashlib.sha256()
+    for path in sorted(folder.rglob("*")):
+        digest.update(str(path.relative_to(folder)).encode())
+        if path.is_file():
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+@pytest.fixture
+def site(tmp_path):
+    site = make_site(tmp_path, ARTICLE)
+    write_settings(site)
+    return site
+
+
+def test_failed_build_leaves_output_untouched(site):
+    first = run_build(site)
+    assert first.returncode == 0, first.stderr
+    before = tree_digest(site / "output")
+    article = site / "content" / "article.md"
+    article.write_text(article.read_text().replace("].total }}", "].totl }}"))
+    second = run_build(site)
+    assert second.returncode != 0
+    assert "content/article.md:5: column 'totl' not in months.csv" in second.stderr
+    assert "output/ left as it was" in second.stderr
+    assert tree_digest(site / "output") == before
+    assert not list(site.glob(".output.*")), "staging folder left behind"
+
+
+def test_builds_are_byte_identical_cold_and_warm(site):
+    assert run_build(site).returncode == 0
+    cold = tree_digest(site / "output")
+    assert run_build(site).returncode == 0  # warm: everything from the cache
+    assert tree_digest(site / "output") == cold
+    subprocess.run(["rm", "-rf", str(site / ".cache")], check=True)
+    assert run_build(site).returncode == 0  # cold again
+    assert tree_digest(site / "output") == cold
+
+
+def test_data_link_and_csv_copy(site):
+    assert run_build(site).returncode == 0
+    html = (site / "output" / "test-article.html").read_text()
+    assert 'href="./data/months.csv" download' in html
+    assert (site / "output" / "data" / "months.csv").read_bytes() == \
+        (site / "data" / "months.csv").read_bytes()

@@ -1,0 +1,99 @@
+"""Every wrong directive stops a real Pelican build with `content/<file>.md:<line>: message`.
+
+Built in-process into tmp_path with fatal errors on, exactly as `make html` builds.
+"""
+
+import pytest
+
+from datadirectives.plugin import BuildStopped
+from tests.tiny_site import build, make_site
+
+TABLE = """\
+Some text.
+
+```table
+data: months.csv
+title: Agreements by month
+source: ICE lists
+as_of: 2026-02-17
+{extra}
+```
+"""
+
+# (name, directive body or prose, expected message, expected line in the .md file)
+# The header takes 4 lines, so the fence opens on line 7 and 'data:' is line 8.
+CASES = [
+    ("unknown_csv", TABLE.replace("months.csv", "month.csv").format(extra=""),
+     r"no CSV named 'month.csv' in data/; did you mean 'months.csv'\? available: months.csv", 8),
+    ("path_outside_data", TABLE.replace("months.csv", "../secrets.csv").format(extra=""),
+     r"'../secrets.csv' is outside the data folder", 8),
+    ("not_a_csv", TABLE.replace("months.csv", "months.xlsx").format(extra=""),
+     r"'months.xlsx' is not a .csv file", 8),
+    ("unknown_column", TABLE.format(extra="columns: [month, totl]"),
+     r"column 'totl' not in months.csv; did you mean 'total'\? columns: month, total, agencies",
+     12),
+    ("unknown_key", TABLE.format(extra="colums: [month]"),
+     r"unknown option 'colums'; did you mean 'columns'\?", 12),
+    ("yaml_syntax", TABLE.format(extra="columns: [month, total"),
+     r"YAML syntax error", 12),
+    ("empty_after_filter", TABLE.format(extra="filter: month == 1999-01"),
+     r"months.csv has no rows after the filter", 12),
+    ("bad_filter", TABLE.format(extra="filter: month is 2025"),
+     r"cannot read the filter 'month is 2025'", 12),
+    ("missing_title", TABLE.replace("title: Agreements by month\n", "").format(extra=""),
+     r"option 'title' is required", 7),
+    ("bad_format", TABLE.format(extra="format: {total: '0,0'}"),
+     r"unknown format '0,0'", 12),
+    ("unclosed_fence", "Text.\n\n```table\ndata: months.csv\ntitle: T\n",
+     r"never closed", 7),
+    ("value_unknown_column", "There were {{ months.csv[month=2026-02].totl }} agreements.\n",
+     r"column 'totl' not in months.csv; did you mean 'total'\?", 5),
+    ("value_two_rows", "Text.\n\nThere were {{ months.csv[model=all].total }}.\n",
+     r"3 rows of months.csv match where model==all", 7),
+]
+
+
+@pytest.mark.parametrize(("name", "body", "message", "line"), CASES, ids=[c[0] for c in CASES])
+def test_wrong_directive_stops_the_build(tmp_path, capsys, name, body, message, line):
+    site = make_site(tmp_path, body)
+    with pytest.raises(BuildStopped) as stopped:
+        build(site)
+    assert stopped.value.code == 1
+    err = capsys.readouterr().err
+    assert f"error: content/article.md:{line}: " in err, err
+    assert __import__("re").search(message, err), err
+    assert not (site / "output" / "test-article.html").exists()
+
+
+def test_every_problem_in_a_file_is_reported_together(tmp_path, capsys):
+    body = ("{{ months.csv[month=2026-02].totl }} and {{ nope.csv.total }}\n\n"
+            + TABLE.format(extra="colums: [a]"))
+    site = make_site(tmp_path, body)
+    with pytest.raises(BuildStopped):
+        build(site)
+    err = capsys.readouterr().err
+    assert err.count("error: content/article.md:") == 3, err
+    assert "3 problem(s)" in err
+
+
+def test_empty_csv(tmp_path, capsys):
+    site = make_site(tmp_path, TABLE.format(extra=""), csvs={"months.csv": ""})
+    with pytest.raises(BuildStopped):
+        build(site)
+    assert "months.csv is empty" in capsys.readouterr().err
+
+
+def test_bad_encoding(tmp_path, capsys):
+    site = make_site(tmp_path, TABLE.format(extra=""))
+    (site / "data" / "months.csv").write_bytes("month,total\n2025-01,13\xe9\n".encode("latin-1"))
+    with pytest.raises(BuildStopped):
+        build(site)
+    assert "months.csv is not valid UTF-8" in capsys.readouterr().err
+
+
+def test_source_is_required_somewhere(tmp_path, capsys):
+    body = TABLE.replace("source: ICE lists\n", "").format(extra="")
+    site = make_site(tmp_path, body)
+    with pytest.raises(BuildStopped):
+        build(site)
+    assert "no source for months.csv: add 'source:'" in capsys.readouterr().err

@@ -1,0 +1,94 @@
+"""Build a tiny real Pelican site in a temporary folder, for end-to-end plugin tests.
+
+The site uses Pelican's built-in theme, so plugin tests do not depend on the explainer's
+theme; it has its own data/ folder and cache, and is built in-process with fatal errors on.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import textwrap
+from pathlib import Path
+
+from pelican import Pelican
+from pelican.log import FatalLogger
+from pelican.settings import read_settings
+
+ROOT = Path(__file__).resolve().parent.parent
+PLUGINS = ROOT / "plugins"
+
+MONTHS_CSV = (
+    "month,total,agencies,model\n"
+    "2025-01,135,133,all\n"
+    "2025-02,239,180,all\n"
+    "2026-02,1425,1195,all\n"
+)
+
+
+def package_for(name: str, fields: list[tuple[str, str]], *, as_of="2026-02-17",
+                source="ICE 287(g) participating agencies lists") -> dict:
+    """A minimal data package describing one CSV."""
+    return {
+        "name": "test-data",
+        "resources": [{
+            "name": name.removesuffix(".csv").replace("_", "-"),
+            "path": name,
+            "format": "csv",
+            "title": name,
+            "as_of": as_of,
+            "sources": [{"title": source, "path": "https://www.ice.gov/identify-and-arrest/287g"}],
+            "schema": {"fields": [{"name": n, "type": t} for n, t in fields]},
+        }],
+    }
+
+
+def make_site(tmp_path: Path, article: str, *, csvs: dict | None = None,
+              package: dict | None = None, settings: dict | None = None,
+              name: str = "article.md") -> Path:
+    """Write content/<name>, data/*.csv (and datapackage.json) under tmp_path; return it."""
+    content = tmp_path / "content"
+    content.mkdir(parents=True, exist_ok=True)
+    header = "Title: Test article\nDate: 2026-02-19\nSlug: test-article\n\n"
+    (content / name).write_text(header + textwrap.dedent(article), encoding="utf-8")
+    data = tmp_path / "data"
+    data.mkdir(exist_ok=True)
+    for csv_name, text in (csvs if csvs is not None else {"months.csv": MONTHS_CSV}).items():
+        (data / csv_name).write_text(text, encoding="utf-8")
+    if package is not None:
+        (data / "datapackage.json").write_text(json.dumps(package), encoding="utf-8")
+    (tmp_path / "settings.json").write_text(json.dumps(settings or {}), encoding="utf-8")
+    return tmp_path
+
+
+def build(site: Path, **overrides) -> Path:
+    """Build the site in-process with fatal errors; return the output folder."""
+    extra = json.loads((site / "settings.json").read_text()) if (site / "settings.json").exists() \
+        else {}
+    output = site / "output"
+    settings = read_settings(override={
+        "PATH": str(site / "content"),
+        "OUTPUT_PATH": str(output),
+        "PLUGIN_PATHS": [str(PLUGINS)],
+        "PLUGINS": ["datadirectives"],
+        "SITEURL": "",
+        "RELATIVE_URLS": True,
+        "TIMEZONE": "UTC",
+        "FEED_ALL_ATOM": None,
+        "CATEGORY_FEED_ATOM": None,
+        "DATA_DIRECTIVES": {"DATA_DIR": str(site / "data"), "CACHE_DIR": str(site / ".cache"),
+                            **extra.get("DATA_DIRECTIVES", {})},
+        **{k: v for k, v in extra.items() if k != "DATA_DIRECTIVES"},
+        **overrides,
+    })
+    FatalLogger.fatal_lvl = logging.ERROR  # what `--fatal errors` sets
+    try:
+        Pelican(settings).run()
+    finally:
+        FatalLogger.fatal_lvl = logging.CRITICAL + 1
+    return output
+
+
+def article_html(output: Path) -> str:
+    """The built article page's HTML."""
+    return (output / "test-article.html").read_text(encoding="utf-8")
