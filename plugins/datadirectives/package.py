@@ -138,9 +138,13 @@ def _locate(where: str, err, primary_key: list[str]) -> str:
     if kind == "duplicate-label":
         return f"{where}:1:{err.label}: column '{err.label}' appears twice; remove one"
     if kind == "type-error":
+        m = re.search(r'type is "(\w+)/(\w+)"', note)
+        expected = note
+        if m:
+            expected = m.group(1) + ("" if m.group(2) == "default" else f" ({m.group(2)})")
         return (
-            f"{where}:{row}:{column}: wrong type: {cell!r} is not a valid {note}; fix the "
-            "value or the field's type in the schema"
+            f"{where}:{row}:{column}: wrong type: {cell!r} is not a valid {expected}; fix "
+            f"the value, or the field's type in data/{DESCRIPTOR}"
         )
     if kind == "constraint-error":
         m = re.search(r'constraint "(\w+)" is "(.*)"', note)
