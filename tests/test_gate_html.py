@@ -1,0 +1,37 @@
+"""Gate: HTML. The Nu HTML Checker finds zero errors on every built page; the Atom feed and
+sitemap.xml parse and follow their formats. (Issue 6; checkers in tests/qa/.)"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.qa.feeds import check_atom, check_sitemap
+from tests.qa.tools import require_java, require_npm_tools
+from tests.qa.vnu import check_html
+
+pytestmark = pytest.mark.slow
+
+
+def test_every_page_passes_the_nu_html_checker(built_site, site_pages):
+    require_java()
+    require_npm_tools()
+    report = check_html([built_site / p for p in site_pages])
+    assert len(report) >= len(site_pages), "vnu did not report on every page"
+    errors = {
+        path.removeprefix(str(built_site) + "/"): items for path, items in report.items() if items
+    }
+    assert not errors, "Nu HTML Checker errors (line:column: message «extract»):\n" + "\n".join(
+        f"{page}:\n" + "\n".join(f"  - {e}" for e in items) for page, items in errors.items()
+    )
+
+
+def test_atom_feed_is_valid_atom(built_site):
+    feeds = sorted(built_site.glob("**/*.atom.xml"))
+    assert feeds, f"no Atom feed (*.atom.xml) in {built_site}; pelican.conf.py sets FEED_ALL_ATOM"
+    problems = [p for feed in feeds for p in check_atom(feed)]
+    assert not problems, "Atom feed problems:\n" + "\n".join(problems)
+
+
+def test_sitemap_follows_the_sitemaps_protocol(built_site):
+    problems = check_sitemap(built_site / "sitemap.xml", built_site)
+    assert not problems, "sitemap.xml problems:\n" + "\n".join(problems)
