@@ -32,11 +32,28 @@ SCREENSHOTS = ROOT / "tests" / "screenshots"
 def build_site(out: Path) -> None:
     """Run the project's real build into `out`; fail with its output if it fails."""
     if (ROOT / "plugins" / "datadirectives" / "build.py").exists():
-        cmd = [sys.executable, "-m", "datadirectives.build",
-               "--settings", "pelican.conf.py", "--output", str(out)]
+        cmd = [
+            sys.executable,
+            "-m",
+            "datadirectives.build",
+            "--settings",
+            "pelican.conf.py",
+            "--output",
+            str(out),
+        ]
     else:  # before the atomic build CLI exists: plain Pelican, errors fatal
-        cmd = [sys.executable, "-m", "pelican", "content",
-               "-s", "pelican.conf.py", "-o", str(out), "--fatal", "errors"]
+        cmd = [
+            sys.executable,
+            "-m",
+            "pelican",
+            "content",
+            "-s",
+            "pelican.conf.py",
+            "-o",
+            str(out),
+            "--fatal",
+            "errors",
+        ]
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join([str(ROOT / "plugins"), str(ROOT)])
     env.pop("SITEURL", None)  # the development build: relative URLs, works under any path

@@ -36,8 +36,14 @@ TYPES = {
     ".webp": "image/webp",
     ".ico": "image/x-icon",
 }
-COMPRESSIBLE = ("text/", "application/json", "application/xml", "image/svg+xml",
-                "application/manifest+json", "application/atom+xml")
+COMPRESSIBLE = (
+    "text/",
+    "application/json",
+    "application/xml",
+    "image/svg+xml",
+    "application/manifest+json",
+    "application/atom+xml",
+)
 
 
 class _Handler(http.server.SimpleHTTPRequestHandler):

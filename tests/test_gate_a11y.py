@@ -21,10 +21,16 @@ pytestmark = [pytest.mark.slow, pytest.mark.browser]
 # (colour scheme, viewport width, the site's JavaScript): phone and desktop, light and dark,
 # plus the no-JavaScript view in both schemes.
 VARIANTS = [
-    ("light", 375, True), ("light", 1280, True), ("dark", 375, True), ("dark", 1280, True),
-    ("light", 1280, False), ("dark", 375, False),
+    ("light", 375, True),
+    ("light", 1280, True),
+    ("dark", 375, True),
+    ("dark", 1280, True),
+    ("light", 1280, False),
+    ("dark", 375, False),
 ]
-NO_TRANSITIONS = "*, *::before, *::after { transition: none !important; animation: none !important; }"
+NO_TRANSITIONS = (
+    "*, *::before, *::after { transition: none !important; animation: none !important; }"
+)
 
 
 def variant_id(v) -> str:
@@ -43,8 +49,11 @@ def new_context(browser, scheme, width, **extra):
     # bypass_csp: axe is injected as an inline script, which the site's CSP refuses.
     # The CSP itself is enforced in test_gate_browser.py.
     return browser.new_context(
-        color_scheme=scheme, viewport={"width": width, "height": 900},
-        reduced_motion="reduce", bypass_csp=True, **extra,
+        color_scheme=scheme,
+        viewport={"width": width, "height": 900},
+        reduced_motion="reduce",
+        bypass_csp=True,
+        **extra,
     )
 
 

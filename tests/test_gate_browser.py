@@ -38,8 +38,9 @@ def test_no_console_errors_failed_or_foreign_requests(
 
 @pytest.mark.parametrize("width", [375, 1280])
 def test_charts_are_visible_svgs_without_javascript(browser, root_server, site_pages, width):
-    context = browser.new_context(java_script_enabled=False, viewport={"width": width,
-                                                                        "height": 900})
+    context = browser.new_context(
+        java_script_enabled=False, viewport={"width": width, "height": 900}
+    )
     page = context.new_page()
     problems = {}
     for name in site_pages:

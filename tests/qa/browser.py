@@ -215,7 +215,7 @@ def keyboard_problems(page) -> list[str]:
         if active is None or (visited and active["index"] == visited[0]["index"]):
             break  # focus left the page, or wrapped around
         visited.append(active)
-    for before, after in zip(visited, visited[1:]):
+    for before, after in zip(visited, visited[1:], strict=False):
         if after["index"] <= before["index"]:
             problems.append(
                 f"focus order: Tab went from {before['desc']} back to {after['desc']}, "
@@ -226,7 +226,7 @@ def keyboard_problems(page) -> list[str]:
         if el["index"] not in reached:
             problems.append(f"keyboard: Tab never reaches {el['desc']}")
     unfocused = page.evaluate(_KEYBOARD_JS_UNFOCUSED, [v["index"] for v in visited])
-    for v, style in zip(visited, unfocused):
+    for v, style in zip(visited, unfocused, strict=True):
         if v["style"] == style or not v["ring"]:
             problems.append(
                 f"focus indicator: {v['desc']} looks the same focused and unfocused "

@@ -20,11 +20,27 @@ from urllib.parse import unquote, urldefrag, urljoin, urlparse
 
 # (tag, attribute) pairs whose value is a URL the page links to or loads.
 URL_ATTRS = {
-    ("a", "href"), ("area", "href"), ("link", "href"), ("img", "src"), ("source", "src"),
-    ("script", "src"), ("iframe", "src"), ("video", "src"), ("video", "poster"),
-    ("audio", "src"), ("track", "src"), ("embed", "src"), ("object", "data"),
-    ("form", "action"), ("use", "href"), ("use", "xlink:href"), ("image", "href"),
-    ("image", "xlink:href"), ("input", "src"), ("blockquote", "cite"), ("q", "cite"),
+    ("a", "href"),
+    ("area", "href"),
+    ("link", "href"),
+    ("img", "src"),
+    ("source", "src"),
+    ("script", "src"),
+    ("iframe", "src"),
+    ("video", "src"),
+    ("video", "poster"),
+    ("audio", "src"),
+    ("track", "src"),
+    ("embed", "src"),
+    ("object", "data"),
+    ("form", "action"),
+    ("use", "href"),
+    ("use", "xlink:href"),
+    ("image", "href"),
+    ("image", "xlink:href"),
+    ("input", "src"),
+    ("blockquote", "cite"),
+    ("q", "cite"),
 }
 SRCSET_TAGS = {"img", "source"}
 SKIP_SCHEMES = {"mailto", "tel", "data", "sms"}
@@ -129,7 +145,7 @@ def crawl(base_url: str, seeds: list[str] = ("",)) -> CrawlReport:
 
     while queue:
         page = queue.pop(0)
-        shown = "/" + page[len(base_url):] if page.startswith(base_url) else page
+        shown = "/" + page[len(base_url) :] if page.startswith(base_url) else page
         got = get(page)
         if got.status != 200:
             report.problems.append(f"{shown}: answers {got.status or got.error} (a seed page)")
@@ -138,8 +154,10 @@ def crawl(base_url: str, seeds: list[str] = ("",)) -> CrawlReport:
         text = got.body.decode("utf-8", "replace")
         page_base = page
         if "text/css" in got.content_type:
-            refs = [Ref(m.group(2) or m.group(4), text.count("\n", 0, m.start()) + 1, "url()")
-                    for m in CSS_URL.finditer(text)]
+            refs = [
+                Ref(m.group(2) or m.group(4), text.count("\n", 0, m.start()) + 1, "url()")
+                for m in CSS_URL.finditer(text)
+            ]
         elif "text/html" in got.content_type:
             parser = _PageParser()
             parser.feed(text)
@@ -171,9 +189,7 @@ def crawl(base_url: str, seeds: list[str] = ("",)) -> CrawlReport:
             url, fragment = urldefrag(target)
             got_ref = get(url)
             if got_ref.status != 200:
-                report.problems.append(
-                    f"{where}: {url} answers {got_ref.status or got_ref.error}"
-                )
+                report.problems.append(f"{where}: {url} answers {got_ref.status or got_ref.error}")
                 continue
             is_html = "text/html" in got_ref.content_type
             if is_html and url.startswith(base_url) and url not in queued:

@@ -17,9 +17,7 @@ SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 # RFC 3339 date-time, as Atom requires (section 3.3).
 RFC3339 = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$")
 # W3C Datetime, as sitemaps allow for lastmod: a date, or a date-time with a zone.
-W3C_DATETIME = re.compile(
-    r"^\d{4}-\d\d-\d\d(T\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:\d\d))?$"
-)
+W3C_DATETIME = re.compile(r"^\d{4}-\d\d-\d\d(T\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:\d\d))?$")
 IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:\S+$")
 CHANGEFREQ = {"always", "hourly", "daily", "weekly", "monthly", "yearly", "never"}
 
@@ -85,7 +83,7 @@ def check_atom(path: Path, *, siteurl: str = "") -> list[str]:
 
 
 def _page_for(loc: str, siteurl: str, site_dir: Path) -> Path:
-    path = loc[len(siteurl):] if siteurl and loc.startswith(siteurl) else urlparse(loc).path
+    path = loc[len(siteurl) :] if siteurl and loc.startswith(siteurl) else urlparse(loc).path
     path = unquote(path).lstrip("/")
     target = site_dir / path
     return target / "index.html" if (not path or path.endswith("/")) else target
@@ -113,10 +111,13 @@ def check_sitemap(path: Path, site_dir: Path, *, siteurl: str = "") -> list[str]
             problems.append(f"{where}: unexpected element {url.tag} in <urlset>")
             continue
         for child in url:
-            if child.tag.startswith(SITEMAP) and child.tag[len(SITEMAP):] not in {
-                "loc", "lastmod", "changefreq", "priority"
+            if child.tag.startswith(SITEMAP) and child.tag[len(SITEMAP) :] not in {
+                "loc",
+                "lastmod",
+                "changefreq",
+                "priority",
             }:
-                problems.append(f"{where}: unexpected element <{child.tag[len(SITEMAP):]}>")
+                problems.append(f"{where}: unexpected element <{child.tag[len(SITEMAP) :]}>")
         loc_el = _one(url, f"{SITEMAP}loc", where, problems)
         if loc_el is None:
             continue

@@ -44,15 +44,24 @@ def require(ok: bool, what: str, fix: str) -> None:
 
 
 def require_chromium() -> None:
-    require(CHROMIUM.exists(), f"Chromium ({CHROMIUM})",
-            "run `apt-get install -y chromium` (.ci/run does it in CI)")
+    require(
+        CHROMIUM.exists(),
+        f"Chromium ({CHROMIUM})",
+        "run `apt-get install -y chromium` (.ci/run does it in CI)",
+    )
 
 
 def require_java() -> None:
-    require(shutil.which("java") is not None, "Java",
-            "run `apt-get install -y default-jre-headless` (.ci/run does it in CI)")
+    require(
+        shutil.which("java") is not None,
+        "Java",
+        "run `apt-get install -y default-jre-headless` (.ci/run does it in CI)",
+    )
 
 
 def require_npm_tools() -> None:
-    require(AXE_JS.exists() and VNU_JAR.exists(), f"npm test tools in {NODE_MODULES}",
-            "run `npm ci --prefix tests/js --ignore-scripts` (`make test` does it)")
+    require(
+        AXE_JS.exists() and VNU_JAR.exists(),
+        f"npm test tools in {NODE_MODULES}",
+        "run `npm ci --prefix tests/js --ignore-scripts` (`make test` does it)",
+    )

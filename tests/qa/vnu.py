@@ -24,9 +24,21 @@ def check_html(files: list[Path], *, jar: Path = VNU_JAR) -> dict[str, list[str]
     if not files:
         return {}
     proc = subprocess.run(
-        ["java", "-Xss4m", "-jar", str(jar), "--format", "json", "--stdout",
-         "--exit-zero-always", "--html", *map(str, files)],
-        capture_output=True, text=True, timeout=600,
+        [
+            "java",
+            "-Xss4m",
+            "-jar",
+            str(jar),
+            "--format",
+            "json",
+            "--stdout",
+            "--exit-zero-always",
+            "--html",
+            *map(str, files),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     try:
         messages = json.loads(proc.stdout)["messages"]
