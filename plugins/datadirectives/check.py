@@ -20,6 +20,7 @@ from pelican.settings import read_settings
 from .directives import Renderer
 from .errors import DataPackageError, DirectiveError, DirectiveErrors
 from .markdown_ext import DataDirectivesExtension, current_source
+from .plugin import package_index
 from .settings import SettingsError, load_config
 
 
@@ -40,7 +41,7 @@ def check(settings_path: Path) -> list[str]:
         except DataPackageError as exc:
             problems.extend(exc.problems)
         try:
-            package = {i["path"]: i for i in datapackage.load_package(config.data_dir)}
+            package = package_index(datapackage.load_package(config.data_dir))
         except Exception as exc:  # a broken package file is itself a problem to list
             problems.append(f"data/datapackage.json: {exc}")
     renderer = Renderer(config, package, dry_run=True)

@@ -99,7 +99,7 @@ class Records:
 class Renderer:
     """Turns directive text into HTML. One per build."""
 
-    block_names = ("chart", "table")
+    block_names = ("chart", "table", "datasets")
 
     def __init__(self, config, package: dict | None = None, *, dry_run: bool = False):
         self.config = config
@@ -117,6 +117,10 @@ class Renderer:
         except DirectiveError as exc:
             raise exc.located(source, line + 1 + getattr(exc, "body_line", 0)) from None
         try:
+            if kind == "datasets":
+                from .catalog import render_catalog
+
+                return render_catalog(options, self.package, self.config.output_data_dir)
             return self._render(kind, options, body, source)
         except DirectiveError as exc:
             if exc.key in key_lines:

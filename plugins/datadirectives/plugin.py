@@ -12,6 +12,8 @@ process (tests, `make serve`) never share it.
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import json
 import logging
 import os
@@ -24,7 +26,7 @@ from pelican.readers import MarkdownReader
 
 from . import figure
 from .directives import Renderer
-from .errors import DirectiveErrors
+from .errors import DataPackageError, DirectiveErrors
 from .markdown_ext import DataDirectivesExtension, current_source
 from .settings import load_config
 
@@ -44,7 +46,10 @@ def initialized(pelican) -> None:
     """Check settings and data, then add the Markdown extension exactly once."""
     settings = pelican.settings
     config = load_config(settings)
-    package = load_package_metadata(config)
+    try:
+        package = load_package_metadata(config)
+    except DataPackageError as exc:
+        stop_build(exc)
     renderer = Renderer(config, package)
     settings[STATE] = _State(config, renderer)
     md = settings.setdefault("MARKDOWN", {})
@@ -55,14 +60,31 @@ def initialized(pelican) -> None:
 
 
 def load_package_metadata(config) -> dict:
-    """Validate every CSV against datapackage.json and return {csv name: metadata}."""
-    if not (config.data_dir / "datapackage.json").is_file():
-        return {}
-    from . import package
+    """Validate every CSV against datapackage.json and return {csv name: metadata}.
 
-    if config.validate_package:
+    Validation is skipped only when the package and every CSV are byte-for-byte the ones that
+    passed last time (a hash of all of them is kept in the cache): same bytes, same verdict.
+    """
+    descriptor = config.data_dir / "datapackage.json"
+    if not descriptor.is_file():
+        return {}
+    from . import package, render
+
+    digest = hashlib.sha256(descriptor.read_bytes())
+    for csv in sorted(config.data_dir.rglob("*.csv")):
+        digest.update(csv.relative_to(config.data_dir).as_posix().encode())
+        digest.update(csv.read_bytes())
+    stamp = config.cache_dir / "validated" / render.cache_key(digest.hexdigest())
+    if config.validate_package and not stamp.exists():
         package.validate_package(config.data_dir)
-    return {info["path"]: info for info in package.load_package(config.data_dir)}
+        stamp.parent.mkdir(parents=True, exist_ok=True)
+        stamp.touch()
+    return package_index(package.load_package(config.data_dir))
+
+
+def package_index(resources) -> dict:
+    """{csv path under data/: resource metadata as a dict} from package.load_package()."""
+    return {info.path: dataclasses.asdict(info) for info in resources}
 
 
 def readers_init(readers) -> None:
@@ -96,16 +118,18 @@ class BuildStopped(SystemExit):
     """Ends the build after a wrong directive was reported (exit status 1)."""
 
 
-def stop_build(exc: DirectiveErrors):
+def stop_build(exc: DirectiveErrors | DataPackageError):
     """Report every fault in the file as `path:line: message`, then stop the build.
 
     Printed plainly on stderr (not through Pelican's log, which wraps long lines and, for
     reader errors, shows only "Could not process <file>"), one fault per line so editors can
     jump to it. Stopping is the default: a page with a broken chart must never be published.
     """
-    for error in exc.errors:
-        print(f"error: {error}", file=sys.stderr)
-    print(f"error: build stopped: {len(exc.errors)} problem(s) in directives; "
+    problems = [str(e) for e in exc.errors] if isinstance(exc, DirectiveErrors) else exc.problems
+    for problem in problems:
+        print(f"error: {problem}", file=sys.stderr)
+    where = "directives" if isinstance(exc, DirectiveErrors) else "data"
+    print(f"error: build stopped: {len(problems)} problem(s) in {where}; "
           "fix them and build again (`make check` lists the problems in every file)",
           file=sys.stderr)
     raise BuildStopped(1)

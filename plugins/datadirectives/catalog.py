@@ -1,0 +1,75 @@
+"""The `datasets` directive: a catalogue of every CSV in the data package, for a data page.
+
+    ```datasets
+    heading_level: 2
+    ```
+
+For each resource in datapackage.json: its title and description, the file with a download
+link, row count and size, its sources (linked), licence, "as of" date, SHA-256 checksum, and
+its columns. Everything is read from the package, so the page can never disagree with it.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from .figure import ROOT_MARKER
+from .formats import format_date
+from .parsing import check_options, int_between
+
+OPTIONS = {"heading_level": (2, int_between(2, 4))}
+
+
+def render_catalog(options: dict, package: dict, output_data_dir: str) -> str:
+    """HTML for every resource in `package` ({csv name: metadata dict})."""
+    opts = check_options(options or {}, OPTIONS)
+    h = f"h{opts['heading_level']}"
+    if not package:
+        from .errors import DirectiveError
+
+        raise DirectiveError("there is no data/datapackage.json to list; describe the CSVs in "
+                             "one first (docs/data.md)")
+    parts = ['<div class="dd-catalog">']
+    for name, info in package.items():
+        anchor = "data-" + info["name"].replace("_", "-")
+        href = f"{ROOT_MARKER}/{output_data_dir}/{name}"
+        sources = "; ".join(_link(s) for s in info.get("sources") or []) or "not given"
+        licences = "; ".join(_link(s) for s in info.get("licenses") or []) or "not given"
+        as_of = format_date(info["as_of"]) if info.get("as_of") else "not given"
+        parts += [
+            f'<section class="dd-dataset" aria-labelledby="{anchor}">',
+            f'<{h} id="{anchor}">{escape(info["title"])}</{h}>',
+            f"<p>{escape(info.get('description') or '')}</p>",
+            "<dl>",
+            f'<dt>File</dt><dd><a href="{escape(href)}" download>{escape(name)}</a> '
+            f"({info['rows']:,} rows, {_size(info['bytes'])})</dd>",
+            f"<dt>As of</dt><dd>{escape(as_of)}</dd>",
+            f"<dt>Source</dt><dd>{sources}</dd>",
+            f"<dt>Licence</dt><dd>{licences}</dd>",
+            f'<dt>SHA-256</dt><dd><code class="dd-checksum">{escape(info["sha256"])}</code></dd>',
+            "</dl>",
+            f'<details><summary>Columns of {escape(name)}</summary><div class="dd-table-wrap" '
+            f'tabindex="0" role="region" aria-label="Columns of {escape(name)}">'
+            '<table class="dd-table"><thead><tr><th scope="col">Column</th>'
+            '<th scope="col">Type</th><th scope="col">Meaning</th></tr></thead><tbody>',
+        ]
+        for field in info.get("fields") or []:
+            meaning = field.get("description") or field.get("title") or ""
+            parts.append(f'<tr><th scope="row"><code>{escape(field["name"])}</code></th>'
+                         f"<td>{escape(field.get('type') or '')}</td>"
+                         f"<td>{escape(meaning)}</td></tr>")
+        parts.append("</tbody></table></div></details></section>")
+    parts.append("</div>")
+    return "".join(parts)
+
+
+def _link(item: dict) -> str:
+    title = escape(item.get("title") or item.get("name") or item.get("path") or "")
+    path = item.get("path") or ""
+    if path.startswith(("https://", "http://")):
+        return f'<a href="{escape(path)}">{title}</a>'
+    return title
+
+
+def _size(n: int) -> str:
+    return f"{n:,} bytes" if n < 1024 else f"{n / 1024:,.1f} KB"
