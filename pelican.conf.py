@@ -25,6 +25,9 @@ if PUBLISH and not SITEURL.startswith(("https://", "http://")):
         f"(got {SITEURL!r}); e.g. SITEURL=https://example.org/explainer make publish"
     )
 RELATIVE_URLS = not SITEURL or os.environ.get("RELATIVE_URLS", "1" if PUBLISH else "0") != "0"
+# The theme's absolute address for canonical links, og:url/og:image, JSON-LD and the sitemap.
+# Pelican rewrites SITEURL to a relative path when RELATIVE_URLS is on; this copy keeps it.
+CANONICAL_SITEURL = SITEURL
 TIMEZONE = "UTC"
 DEFAULT_LANG = "en"
 DEFAULT_DATE_FORMAT = "%b. %-d, %Y"
