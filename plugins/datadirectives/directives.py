@@ -207,6 +207,7 @@ class Renderer:
             f'<div class="dd-graphic">{figure.accessible_svg(svg, fig_id, prefix)}</div>',
             f'<p class="dd-desc dd-visually-hidden" id="{fig_id}-desc">'
             f"{figure.escape(opts['description'])}</p>",
+            self._live_spec(opts, vl),
             figure.meta(source, as_of, notes or None, self._csv_href(table.name)),
             '<details class="dd-data"><summary>Data table</summary>',
             figure.data_table(rows[: self.config.table_max_rows], columns,
@@ -216,6 +217,16 @@ class Renderer:
         ]
         card = {**vl, "title": {"text": opts["title"], "subtitle": f"Source: {source}"}}
         return {"html": "".join(parts), "card": card}
+
+    def _live_spec(self, opts: dict, vl: dict) -> str:
+        """The compiled Vega spec the browser runtime swaps in (docs/interactive.md)."""
+        live = self.config.interactive if opts["interactive"] is None else opts["interactive"]
+        if not live:
+            return ""
+        from .interactive import interactive_spec
+
+        return (f'<script type="application/json" class="dd-spec">{interactive_spec(vl)}'
+                "</script>")
 
     def _table(self, options: dict) -> dict:
         opts = check_options(options, TABLE_OPTIONS)
