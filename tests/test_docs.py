@@ -1,0 +1,52 @@
+"""Docs that cannot drift: every directive option is documented, and the docs' examples build.
+
+Examples are the ````markdown fenced blocks in docs/directives.md and docs/authoring.md; each
+is built as an article of a real Pelican site that reads the project's own data/.
+"""
+
+import re
+from pathlib import Path
+
+import pytest
+
+from datadirectives import catalog, charts, directives
+from tests.tiny_site import ROOT, article_html, build, make_site
+
+DOCS = [ROOT / "docs" / "directives.md", ROOT / "docs" / "authoring.md"]
+EXAMPLE = re.compile(r"^````markdown\n(.*?)^````$", re.S | re.M)
+
+
+def documented_options(section: str) -> set[str]:
+    """Option names in the first column of the tables under a '## <section>' heading."""
+    text = (ROOT / "docs" / "directives.md").read_text(encoding="utf-8")
+    match = re.search(rf"^## {section}\n(.*?)(?=^## |\Z)", text, re.S | re.M)
+    assert match, f"docs/directives.md has no '## {section}' section"
+    return set(re.findall(r"^\| `([a-z_]+)` \|", match.group(1), re.M))
+
+
+@pytest.mark.parametrize(("section", "options"), [
+    ("Chart", {**directives.CHART_COMMON, **charts.CHART_OPTIONS}),
+    ("Table", directives.TABLE_OPTIONS),
+    ("Datasets", catalog.OPTIONS),
+])
+def test_every_option_is_documented(section, options):
+    missing = set(options) - documented_options(section)
+    assert not missing, f"undocumented {section.lower()} options: {sorted(missing)}"
+    stale = documented_options(section) - set(options)
+    assert not stale, f"docs describe options that do not exist: {sorted(stale)}"
+
+
+def examples():
+    for doc in DOCS:
+        if doc.exists():
+            for i, m in enumerate(EXAMPLE.finditer(doc.read_text(encoding="utf-8"))):
+                yield pytest.param(m.group(1), id=f"{doc.name}-{i}")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("example", list(examples()))
+def test_examples_build(tmp_path, example):
+    site = make_site(tmp_path, example, csvs={},
+                     settings={"DATA_DIRECTIVES": {"DATA_DIR": str(ROOT / "data")}})
+    html = article_html(build(site))
+    assert "dd-" in html or "{{" not in example
