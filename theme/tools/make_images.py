@@ -42,10 +42,12 @@ def card_svg(title: str, subtitle: str) -> str:
         f'<rect x="{896 + i * 80}" y="{470 - h}" width="56" height="{h}" fill="{ACCENT}"/>'
         for i, h in enumerate((90, 170, 300))
     )
-    return f"""<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1200 630" width="1200" height="630">
+    svg = 'xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1200 630" width="1200" height="630"'
+    return f"""<svg {svg}>
 <rect width="1200" height="630" fill="{BG}"/>
 <rect x="0" y="0" width="1200" height="14" fill="{ACCENT}"/>
-<text x="80" y="250" font-family="{FONT}" font-size="88" font-weight="700" fill="{TEXT}">{escape(title)}</text>
+<text x="80" y="250" font-family="{FONT}" font-size="88" font-weight="700"
+ fill="{TEXT}">{escape(title)}</text>
 {_wrapped(subtitle, x=80, y=330, size=40, width_chars=34, fill=MUTED)}
 {bars}
 <rect x="80" y="470" width="1040" height="4" fill="{TEXT}"/>
