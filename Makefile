@@ -10,7 +10,7 @@ export PYTHONHASHSEED := 0
 export LC_ALL := C.UTF-8
 export TZ := UTC
 
-.PHONY: html test test-fast serve check data publish bench lint lock clean venv
+.PHONY: html test test-fast serve check data publish bench bench-lighthouse lint lock clean venv
 
 venv: $(VENV)
 $(VENV): pyproject.toml
@@ -41,8 +41,15 @@ data: $(VENV)
 	@test -n "$(SNAPSHOTS)" || { echo "make data: no snapshot folder; pass SNAPSHOTS=dir (ICE .xlsx files)" >&2; exit 1; }
 	PYTHONPATH=$(CURDIR)/data $(PY) -m ingest --snapshots "$(SNAPSHOTS)" --out data
 
+## The quality gates' npm tools (axe-core, vnu-jar), pinned by tests/js/package-lock.json.
+## --ignore-scripts: vnu-jar's postinstall would try to download a Java runtime; we use Debian's.
+TEST_JS_STAMP := tests/js/node_modules/.qa-installed
+$(TEST_JS_STAMP): tests/js/package.json tests/js/package-lock.json
+	npm ci --prefix tests/js --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $(TEST_JS_STAMP)
+
 ## Run every test (installs the browser and validators the tests need).
-test: $(VENV)
+test: $(VENV) $(TEST_JS_STAMP)
 	$(PY) -m pytest
 
 ## The fast tests only (no browser, no full-site validators).
@@ -64,6 +71,15 @@ lock: $(VENV)
 	  t = open("pyproject.toml").read(); \
 	  body = "".join(f"  \"{x}\",\n" for x in f); \
 	  open("pyproject.toml", "w").write(re.sub(r"lock = \[\n.*?\n\]", "lock = [\n" + body + "]", t, flags=re.S))'
+
+## Lighthouse (bench/package-lock.json, 12.8.x for Node 20), mobile, every page of output/
+## served gzip-compressed on 127.0.0.1: prints performance/accessibility/best-practices/SEO.
+BENCH_JS_STAMP := bench/node_modules/.bench-installed
+$(BENCH_JS_STAMP): bench/package.json bench/package-lock.json
+	npm ci --prefix bench --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $(BENCH_JS_STAMP)
+bench-lighthouse: html $(BENCH_JS_STAMP)
+	$(PY) bench/lighthouse.py output
 
 clean:
 	rm -rf output output.* .build .cache
