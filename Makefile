@@ -10,7 +10,7 @@ export PYTHONHASHSEED := 0
 export LC_ALL := C.UTF-8
 export TZ := UTC
 
-.PHONY: html test test-fast serve check data publish bench bench-lighthouse lint lock clean venv
+.PHONY: html test test-fast serve check data publish bench bench-lighthouse lint lock clean venv js
 
 venv: $(VENV)
 $(VENV): pyproject.toml
@@ -21,8 +21,17 @@ $(VENV): pyproject.toml
 	.venv/bin/pip install --quiet -r .venv/requirements.txt -c .venv/constraints.txt
 	touch $(VENV)
 
+## The interactive-chart runtime's npm packages (pinned by its package-lock.json; node_modules
+## is git-ignored). runtime.py bundles them with esbuild during the build.
+JS_DIR   := plugins/datadirectives/js
+JS_STAMP := $(JS_DIR)/node_modules/.dd-installed
+js: $(JS_STAMP)
+$(JS_STAMP): $(JS_DIR)/package.json $(JS_DIR)/package-lock.json
+	cd $(JS_DIR) && npm ci --no-audit --no-fund --loglevel=error
+	touch $(JS_STAMP)
+
 ## Build the site into output/ (atomically: a failed build leaves output/ untouched).
-html: $(VENV)
+html: $(VENV) $(JS_STAMP)
 	$(PY) -m datadirectives.build --settings pelican.conf.py --output output
 
 ## Live preview on http://127.0.0.1:$${PORT:-8000}/: rebuilds on every change, reloads the page.
@@ -49,11 +58,11 @@ $(TEST_JS_STAMP): tests/js/package.json tests/js/package-lock.json
 	touch $(TEST_JS_STAMP)
 
 ## Run every test (installs the browser and validators the tests need).
-test: $(VENV) $(TEST_JS_STAMP)
+test: $(VENV) $(JS_STAMP) $(TEST_JS_STAMP)
 	$(PY) -m pytest
 
 ## The fast tests only (no browser, no full-site validators).
-test-fast: $(VENV)
+test-fast: $(VENV) $(JS_STAMP)
 	$(PY) -m pytest -m "not browser and not slow"
 
 ## Check every CSV and every directive without rendering; lists ALL problems, exits 1 if any.

@@ -1,0 +1,196 @@
+/*
+ * The chart runtime: turns a static chart figure into a live Vega view, in place.
+ *
+ * Loaded on demand by loader.js, which calls enhance(figure). The figure carries its compiled
+ * Vega spec (script.dd-spec, built by plugins/datadirectives/interactive.py) next to the
+ * static SVG rendered from the same spec. The view renders off-screen into a new box; only
+ * when it has drawn does it replace the static SVG, with the static SVG's width, height,
+ * role, accessible name and description, so nothing moves and screen readers hear the same
+ * chart. On any failure the static SVG simply stays (one console.warn, never an error).
+ *
+ * Strict CSP: expressions run in vega-interpreter (no eval, no new Function); every style
+ * change goes through the CSSOM (element.style), which `style-src 'self'` allows; nothing is
+ * parsed from HTML strings.
+ *
+ * DD_THEME is replaced at bundle time (esbuild --define, runtime.py) with JSON derived from
+ * chart_theme.py: `dark` maps each light-theme hex to its dark twin (the same map the static
+ * SVG's dark-mode CSS uses), `tooltip` holds the tooltip's colours per scheme.
+ */
+import { View, parse } from "./vega-subset.js";
+import { expressionInterpreter } from "vega-interpreter";
+
+/* global DD_THEME */
+const THEME = DD_THEME;
+const HEX = /#[0-9a-fA-F]{6}\b/g;
+const darkQuery = window.matchMedia("(prefers-color-scheme: dark)");
+const live = new Map(); // figure -> { spec, view }
+let warned = false;
+let tooltipEl = null;
+
+function warnOnce(figure, err) {
+  if (warned) return;
+  warned = true;
+  console.warn(`dd-chart: ${figure.id || "a chart"} stays static:`, err);
+}
+
+/** The spec text with every light-theme colour swapped for its dark twin. */
+function themed(specText, dark) {
+  if (!dark) return specText;
+  return specText.replace(HEX, (hex) => THEME.dark[hex.toLowerCase()] || hex);
+}
+
+/** Vega logs through this: errors are collected (the chart stays static), the rest is quiet. */
+function collectingLogger(errors) {
+  let level = 0;
+  return {
+    level(l) { if (arguments.length) { level = l; return this; } return level; },
+    error(...args) { errors.push(args.map(String).join(" ")); return this; },
+    warn() { return this; },
+    info() { return this; },
+    debug() { return this; },
+  };
+}
+
+/** Render the spec off-screen; resolve with the box holding the drawn SVG and the view. */
+async function render(specText, dark) {
+  const spec = JSON.parse(themed(specText, dark));
+  spec.eventConfig = { ...(spec.eventConfig || {}), bind: "none" }; // no empty <form>
+  const errors = [];
+  const box = document.createElement("div");
+  box.className = "dd-live";
+  const view = new View(parse(spec, null, { ast: true }), {
+    expr: expressionInterpreter,
+    renderer: "svg",
+    logger: collectingLogger(errors),
+    tooltip: showTooltip,
+  });
+  view.initialize(box);
+  await view.runAsync();
+  const svg = box.querySelector("svg");
+  if (errors.length || !svg || !svg.querySelector("g")) {
+    view.finalize();
+    throw new Error(errors[0] || "Vega drew nothing");
+  }
+  // Vega marks its container as a document of its own; the <svg role="img"> is the chart.
+  box.removeAttribute("role");
+  box.removeAttribute("aria-roledescription");
+  box.removeAttribute("aria-label");
+  return { box, svg, view };
+}
+
+/** Give the live SVG the static one's size and accessible name; then swap it in. */
+function swapIn(old, drawn) {
+  const { svg, box } = drawn;
+  for (const name of ["width", "height", "role", "aria-labelledby", "aria-describedby",
+                      "focusable"]) {
+    const value = old.getAttribute(name);
+    if (value !== null) svg.setAttribute(name, value);
+  }
+  svg.classList.add(...old.classList);
+  old.replaceWith(box);
+}
+
+/** Make one chart figure interactive. Safe to call more than once. */
+export async function enhance(figure) {
+  if (figure.hasAttribute("data-dd-live")) return;
+  figure.setAttribute("data-dd-live", "pending");
+  try {
+    const specEl = figure.querySelector("script.dd-spec");
+    const staticSvg = figure.querySelector(".dd-graphic svg");
+    if (!specEl || !staticSvg) throw new Error("no spec or no static SVG in the figure");
+    const drawn = await render(specEl.textContent, darkQuery.matches);
+    swapIn(staticSvg, drawn);
+    live.set(figure, { specText: specEl.textContent, ...drawn });
+    figure.setAttribute("data-dd-live", "ready");
+  } catch (err) {
+    figure.setAttribute("data-dd-live", "failed");
+    warnOnce(figure, err);
+  }
+}
+
+/** Redraw every live chart when the reader's colour scheme changes. */
+darkQuery.addEventListener("change", () => {
+  hideTooltip();
+  for (const [figure, chart] of live) {
+    render(chart.specText, darkQuery.matches).then(
+      (drawn) => {
+        swapIn(chart.svg, drawn);
+        chart.view.finalize();
+        live.set(figure, { specText: chart.specText, ...drawn });
+      },
+      (err) => warnOnce(figure, err),
+    );
+  }
+});
+
+/* Tooltips: one shared element, styled through the CSSOM only. */
+
+function tooltipElement() {
+  if (tooltipEl) return tooltipEl;
+  tooltipEl = document.createElement("div");
+  tooltipEl.className = "dd-tooltip";
+  tooltipEl.setAttribute("aria-hidden", "true"); // the data table carries the same values
+  const s = tooltipEl.style;
+  s.position = "fixed";
+  s.zIndex = "1000";
+  s.pointerEvents = "none";
+  s.maxWidth = "18rem";
+  s.padding = "0.4rem 0.6rem";
+  s.borderRadius = "4px";
+  s.borderStyle = "solid";
+  s.borderWidth = "1px";
+  s.font = "0.8125rem/1.35 system-ui, sans-serif";
+  s.boxShadow = "0 2px 6px rgba(0, 0, 0, 0.2)";
+  s.visibility = "hidden";
+  s.left = "0";
+  s.top = "0";
+  document.body.appendChild(tooltipEl);
+  return tooltipEl;
+}
+
+function hideTooltip() {
+  if (tooltipEl) tooltipEl.style.visibility = "hidden";
+}
+
+function fillTooltip(el, value) {
+  el.replaceChildren();
+  if (value !== null && typeof value === "object" && !Array.isArray(value)) {
+    for (const [key, v] of Object.entries(value)) {
+      const row = document.createElement("div");
+      const k = document.createElement("span");
+      k.className = "dd-tooltip-key";
+      k.textContent = `${key}: `;
+      k.style.opacity = "0.8";
+      const b = document.createElement("strong");
+      b.textContent = String(v);
+      row.append(k, b);
+      el.appendChild(row);
+    }
+  } else {
+    el.textContent = String(value);
+  }
+}
+
+/** Vega's tooltip hook: (handler, event, item, value); value null or undefined hides it. */
+function showTooltip(handler, event, item, value) {
+  if (value == null || value === "") {
+    hideTooltip();
+    return;
+  }
+  const el = tooltipElement();
+  const colours = THEME.tooltip[darkQuery.matches ? "dark" : "light"];
+  el.style.background = colours.background;
+  el.style.color = colours.color;
+  el.style.borderColor = colours.border;
+  fillTooltip(el, value);
+  const gap = 12;
+  const w = el.offsetWidth;
+  const h = el.offsetHeight;
+  let x = event.clientX + gap;
+  let y = event.clientY + gap;
+  if (x + w > window.innerWidth - 4) x = Math.max(4, event.clientX - gap - w);
+  if (y + h > window.innerHeight - 4) y = Math.max(4, event.clientY - gap - h);
+  el.style.left = `${x}px`;
+  el.style.top = `${y}px`;
+  el.style.visibility = "visible";
+}
