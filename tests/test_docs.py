@@ -21,7 +21,10 @@ def documented_options(section: str) -> set[str]:
     text = (ROOT / "docs" / "directives.md").read_text(encoding="utf-8")
     match = re.search(rf"^## {section}\n(.*?)(?=^## |\Z)", text, re.S | re.M)
     assert match, f"docs/directives.md has no '## {section}' section"
-    return set(re.findall(r"^\| `([a-z_]+)` \|", match.group(1), re.M))
+    names = set()
+    for first_cell in re.findall(r"^\|([^|]*)\|", match.group(1), re.M):
+        names.update(re.findall(r"`([a-z_]+)`", first_cell))
+    return names
 
 
 @pytest.mark.parametrize(("section", "options"), [
