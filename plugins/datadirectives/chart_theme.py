@@ -110,6 +110,8 @@ def vega_config(tokens: dict = TOKENS) -> dict:
             "titleY": -10,
         },
         "axisX": {"grid": False, "domain": True, "ticks": True, "tickSize": 4, "labelAngle": 0},
+        "axisQuantitative": {"tickCount": 5},
+        "axisTemporal": {"tickCount": 6},
         # Category axes (bar labels): no ticks, no grid.
         "axisBand": {"grid": False, "ticks": False, "domain": False},
         "legend": {
@@ -124,6 +126,8 @@ def vega_config(tokens: dict = TOKENS) -> dict:
             "titleColor": muted,
             "symbolStrokeWidth": 0,
             "symbolType": "square",
+            "titleOrient": "left",
+            "offset": 26,  # clears the y-axis title, which sits above the plot
             "labelLimit": 200,
         },
         "header": {

@@ -239,8 +239,7 @@ def validate_options(raw: dict, spec: dict[str, tuple[Any, Validator]]) -> dict:
     for key in raw:
         if key not in spec:
             raise DirectiveError(
-                f"unknown option {key!r}{did_you_mean(str(key), spec)}; "
-                f"allowed: {', '.join(spec)}",
+                f"unknown option {key!r}{did_you_mean(str(key), spec)}; allowed: {', '.join(spec)}",
                 key=key,
             )
     out = {}
