@@ -97,6 +97,7 @@ def test_crawler_reports_dead_links_anchors_downloads_and_other_hosts(broken_ser
     assert has(problems, "'axe-img-no-alt.html#no-such-id'", "no element with id='no-such-id'")
     assert has(problems, "'https://example.org/elsewhere'", "points to another host")
     assert has(problems, "'data/missing.csv'", "answers 404")
+    assert has(problems, "/links.html: no <link rel=icon>")
     # The canonical link names the public host: metadata, not a request, so allowed.
     assert not has(problems, "canonical")
     # At the domain root the site-absolute stylesheet resolves...

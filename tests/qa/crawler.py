@@ -64,6 +64,7 @@ class _PageParser(HTMLParser):
         self.refs: list[Ref] = []
         self.ids: set[str] = set()
         self.base: str | None = None
+        self.has_icon = False
 
     def handle_starttag(self, tag, attrs):
         a = {k: (v or "") for k, v in attrs}
@@ -75,6 +76,8 @@ class _PageParser(HTMLParser):
         if tag == "base" and "href" in a:
             self.base = a["href"]
         rel = a.get("rel", "").lower().split()
+        if tag == "link" and "icon" in rel and a.get("href"):
+            self.has_icon = True
         for name, value in a.items():
             if (tag, name) in URL_ATTRS and value.strip():
                 # The canonical address and translations name the public host: metadata.
@@ -164,6 +167,11 @@ def crawl(base_url: str, seeds: list[str] = ("",)) -> CrawlReport:
             ids[page] = parser.ids
             refs = parser.refs
             page_base = urljoin(page, parser.base) if parser.base else page
+            if not parser.has_icon:
+                report.problems.append(
+                    f"{shown}: no <link rel=icon>: browsers then request /favicon.ico from the "
+                    f"host root (a 404 console error, outside the site under a sub-path)"
+                )
         else:
             continue
         for ref in refs:
