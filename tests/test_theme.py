@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import shutil
 import struct
 from html.parser import HTMLParser
 from pathlib import Path
@@ -300,6 +301,29 @@ def test_landing_page_is_the_home_page_with_the_chapter_list(dev_site):
     assert not (dev_site / "pages" / "home.html").exists()
     footer_links = [a.attrs["href"] for a in doc.find_all("footer")[-1].find_all("a")]
     assert "./pages/about.html" in footer_links and "./index.html" not in footer_links
+
+
+def test_landing_page_that_links_every_chapter_gets_no_second_list(tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURE, content)
+    home = content / "pages" / "home.md"
+    home.write_text(
+        home.read_text(encoding="utf-8")
+        + "\n".join(
+            f"- [{name}]({{filename}}/chapters/{name}.md)"
+            for name in ("a-long", "b-tenth", "c-second")
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    out = build(tmp_path / "out", PATH=str(content))
+    doc = parse(out / "index.html")
+    assert not doc.find_all("ol", class_="chapter-list")
+    assert {a.attrs["href"] for a in doc.find_all("main")[0].find_all("a")} == {
+        "./growth.html",
+        "./second.html",
+        "./tenth.html",
+    }
 
 
 def test_404_page_links_home(dev_site, prod_site):
