@@ -107,8 +107,10 @@ def _enhance_unit(unit: dict, config: dict, counter: list[int], inherited: dict)
         return unit
     name = _param_name(counter)
     dots_enc = {k: copy.deepcopy(v) for k, v in effective.items() if k in _TOOLTIP_CHANNELS}
-    if kind == "area" and "stack" not in dots_enc.get("y", {}) and (
-        {"color", "fill", "detail"} & dots_enc.keys()
+    if (
+        kind == "area"
+        and "stack" not in dots_enc.get("y", {})
+        and ({"color", "fill", "detail"} & dots_enc.keys())
     ):
         dots_enc["y"]["stack"] = "zero"  # dots sit on the stacked areas' tops
     dots_enc.pop("size", None)
@@ -137,9 +139,11 @@ def tooltip_for(encoding: dict) -> list[dict] | None:
         if ident in seen:
             continue
         seen.add(ident)
-        item = {k: copy.deepcopy(cdef[k]) for k in
-                ("field", "type", "aggregate", "timeUnit", "bin", "format", "formatType")
-                if k in cdef}
+        item = {
+            k: copy.deepcopy(cdef[k])
+            for k in ("field", "type", "aggregate", "timeUnit", "bin", "format", "formatType")
+            if k in cdef
+        }
         guide = cdef.get("axis") or cdef.get("legend") or {}
         title = cdef.get("title", guide.get("title") if isinstance(guide, dict) else None)
         item["title"] = title if isinstance(title, str) and title else _field_title(cdef)
@@ -182,10 +186,14 @@ def _outline_encoding(name: str, kind: str, mark: dict, config: dict) -> dict:
     base_width = _mark_prop("strokeWidth", kind, mark, config)
     outline = light(TOKENS, "text")
     return {
-        "stroke": {"condition": {"param": name, "empty": False, "value": outline},
-                   "value": base_stroke},
-        "strokeWidth": {"condition": {"param": name, "empty": False, "value": 2},
-                        "value": base_width if base_width is not None else 0},
+        "stroke": {
+            "condition": {"param": name, "empty": False, "value": outline},
+            "value": base_stroke,
+        },
+        "strokeWidth": {
+            "condition": {"param": name, "empty": False, "value": 2},
+            "value": base_width if base_width is not None else 0,
+        },
     }
 
 
@@ -200,6 +208,11 @@ def strip_vega(vega: dict) -> dict:
     """Drop what the live view does not need; refuse data the page would have to fetch."""
     for key in ("$schema", "usermeta", "description", "background"):
         vega.pop(key, None)
+    for mark in _all_marks(vega):
+        # Vega-Lite's nearest-point cells reach 1px past the plot; clipped, they cannot widen
+        # the chart's autosized bounds (the live chart must keep the static one's size).
+        if mark.get("name", "").endswith("_voronoi"):
+            mark["clip"] = True
     for data in vega.get("data", []):
         if "url" in data:
             raise InteractiveSpecError(
@@ -208,6 +221,12 @@ def strip_vega(vega: dict) -> dict:
                 "to the chart builder)"
             )
     return vega
+
+
+def _all_marks(node: dict):
+    for mark in node.get("marks", []):
+        yield mark
+        yield from _all_marks(mark)
 
 
 def script_safe_json(value) -> str:

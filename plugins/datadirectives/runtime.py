@@ -43,6 +43,21 @@ ESBUILD = NODE_MODULES / ".bin" / "esbuild"
 SOURCES = ("src/loader.js", "src/chart-runtime.js", "src/vega-subset.js")
 # Inputs of the bundle besides the sources: a change to any of them changes the key.
 LOCK_FILES = ("package.json", "package-lock.json")
+# esbuild arguments (part of the cache key). Vega and d3 are BSD-3 / ISC: the banner keeps
+# their notices with the minified code.
+RUNTIME_ARGS = (
+    "src/chart-runtime.js",
+    "--bundle",
+    "--format=esm",
+    "--minify",
+    "--target=es2020",
+    "--platform=browser",
+    "--legal-comments=eof",
+    "--banner:js=/*! Chart runtime of the datadirectives plugin. Includes Vega and "
+    "vega-interpreter (BSD-3-Clause, Copyright (c) 2015-2023, University of Washington "
+    "Interactive Data Lab) and d3 modules (ISC, Copyright Mike Bostock). */",
+)
+LOADER_ARGS = ("src/loader.js", "--minify", "--target=es2018", "--legal-comments=eof")
 BUDGET_GZIP = 200_000  # issue 5: the lazily loaded bundle is at most 200 KB gzip
 
 
@@ -101,7 +116,7 @@ def build_key(theme: str) -> str:
     h = hashlib.sha256()
     for rel in SOURCES + LOCK_FILES:
         h.update(rel.encode() + b"\0" + (JS_DIR / rel).read_bytes() + b"\0")
-    h.update(theme.encode())
+    h.update(theme.encode() + b"\0" + "\0".join(RUNTIME_ARGS + LOADER_ARGS).encode())
     return h.hexdigest()[:24]
 
 
@@ -137,16 +152,8 @@ def build_bundle() -> Bundle:
         return Bundle((cached / "loader.js").read_bytes(), (cached / "runtime.js").read_bytes())
     with tempfile.TemporaryDirectory(dir=NODE_MODULES) as tmp:
         out = Path(tmp)
-        runtime = _esbuild(
-            ["src/chart-runtime.js", "--bundle", "--format=esm", "--minify",
-             "--target=es2020", "--platform=browser", "--legal-comments=none",
-             f"--define:DD_THEME={theme}"],
-            out / "runtime.js",
-        )
-        loader = _esbuild(
-            ["src/loader.js", "--minify", "--target=es2018", "--legal-comments=none"],
-            out / "loader.js",
-        )
+        runtime = _esbuild([*RUNTIME_ARGS, f"--define:DD_THEME={theme}"], out / "runtime.js")
+        loader = _esbuild(LOADER_ARGS, out / "loader.js")
         staged = out / "bundle"
         staged.mkdir()
         (staged / "runtime.js").write_bytes(runtime)
@@ -195,9 +202,7 @@ def _static_dir(settings: dict) -> str:
 
 
 def _on_generator_init(generator) -> None:
-    generator.env.globals.update(
-        template_globals(_bundle_once(), _static_dir(generator.settings))
-    )
+    generator.env.globals.update(template_globals(_bundle_once(), _static_dir(generator.settings)))
 
 
 def _on_finalized(pelican) -> None:
@@ -229,4 +234,3 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
-
