@@ -139,6 +139,19 @@ def test_bad_csv_is_refused_with_located_message(tmp_path, kind, content, expect
     assert any(re.search(expected, p) for p in problems), problems
 
 
+def test_blank_row_is_reported_once(tmp_path):
+    problems = problems_for(make_data(tmp_path, GOOD_CSV.replace("Ohio", "\nOhio").encode()))
+    assert problems == ["data/counts.csv:3:-: blank row; remove it"]
+
+
+def test_bom_keeps_the_first_column_name_in_messages(tmp_path):
+    raw = b"\xef\xbb\xbf" + GOOD_CSV.replace("Iowa,", ",", 1).encode()
+    problems = problems_for(make_data(tmp_path, raw))
+    assert problems == [
+        "data/counts.csv:4:state: bad value: empty, but column 'state' is required; fill it in"
+    ]
+
+
 def test_missing_file(tmp_path):
     problems = problems_for(make_data(tmp_path, None))
     assert problems == [

@@ -160,7 +160,7 @@ def _locate(where: str, err, primary_key: list[str]) -> str:
         )
     if kind in ("primary-key", "unique-error"):
         m = re.search(r"position \"?(\d+)", note)
-        first = f" as line {m.group(1)}" if m else ""
+        first = f" as line {m.group(1)}" if m else " as an earlier row"
         key = ", ".join(primary_key) or column
         return (
             f"{where}:{row}:{primary_key[0] if primary_key else column}: duplicate primary "
@@ -210,7 +210,14 @@ def _validate_resource(data_dir: Path, res: dict) -> list[str]:
         ]
     pk = res.get("schema", {}).get("primaryKey", [])
     pk = [pk] if isinstance(pk, str) else list(pk)
-    problems = [_locate(where, err, pk) for task in report.tasks for err in task.errors]
+    errors = [err for task in report.tasks for err in task.errors]
+    # A blank row also breaks the primary key (its key is empty): report the blank row only.
+    blank = {err.row_number for err in errors if err.type == "blank-row"}
+    problems = [
+        _locate(where, err, pk)
+        for err in errors
+        if err.type == "blank-row" or getattr(err, "row_number", None) not in blank
+    ]
     problems += [
         f"{data_dir.name}/{DESCRIPTOR}:1:-: resource '{res.get('name')}': {err.message}"
         for err in report.errors
