@@ -8,9 +8,9 @@ What it does, and why it is shaped this way:
   (native file events, no polling).
 - Rebuilds through the same atomic build as `make html` (`datadirectives.build.build`), so a
   broken edit prints its located error in this terminal and the last good pages stay served.
-- Builds run in a warm worker process: it keeps pandas, Altair, Pelican and the chart cache
-  loaded between builds, which makes a rebuild after one edit quick, and it is restarted
-  when plugin code or the settings change, so those edits take effect too.
+- Each build runs Pelican in a fresh interpreter (that is how the atomic build works), so an
+  edit to plugin code or settings takes effect on the next save; charts come from the render
+  cache, so a rebuild after one edit costs Pelican's start-up plus the changed page.
 - Serves the output with Tornado (installed with `livereload`) and reloads open pages through
   livereload's WebSocket protocol. The client script is served by this server at
   /livereload.js (same origin, so it passes a `script-src 'self'` CSP) and its tag is added to
@@ -28,8 +28,6 @@ import contextlib
 import fnmatch
 import logging
 import os
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -46,108 +44,30 @@ HEAD_END = b"</head>"
 
 
 # ---------------------------------------------------------------------------------------------
-# Building: a warm worker process running the atomic build on request.
+# Building: the atomic build of `make html`.
 
 
-class Builder:
-    """Runs builds in a long-lived worker process; restarts it when code or settings change."""
+def rebuild(settings: Path, output: Path) -> bool:
+    """Build once; True when the build succeeded. Blocking: call from a thread."""
+    from datadirectives.build import build
 
-    def __init__(self, settings: Path, output: Path, code_paths: list[Path]):
-        self.settings = settings
-        self.output = output
-        self.code_paths = code_paths  # edits here need a fresh interpreter
-        self.worker: subprocess.Popen | None = None
-
-    def _start(self) -> None:
-        self.worker = subprocess.Popen(
-            [sys.executable, "-m", "datadirectives.serve", "--worker",
-             "--settings", str(self.settings), "--output", str(self.output)],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
-        )  # fmt: skip
-
-    def stop(self) -> None:
-        """End the worker (it exits by itself when its stdin closes)."""
-        if self.worker and self.worker.poll() is None:
-            self.worker.stdin.close()
-            try:
-                self.worker.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.worker.kill()
-        self.worker = None
-
-    def build(self, changed: list[Path] = ()) -> bool:
-        """Build once; True when the build succeeded. Blocking: call from a thread."""
-        if any(_inside(p, self.code_paths) for p in changed):
-            logger.info("code or settings changed: restarting the build worker")
-            self.stop()
-        started = time.perf_counter()
-        for attempt in (1, 2):
-            if self.worker is None or self.worker.poll() is not None:
-                self._start()
-            try:
-                self.worker.stdin.write("build\n")
-                self.worker.stdin.flush()
-                reply = self.worker.stdout.readline()
-            except (BrokenPipeError, OSError):
-                reply = ""
-            if reply:
-                break
-            # The worker died (a crash in plugin code): start a fresh one and try once more.
-            self.worker = None
-            if attempt == 2:
-                logger.error("build worker exited; see the error above")
-                return False
-        rc = int(reply.split()[0])
-        elapsed = time.perf_counter() - started
-        if rc == 0:
-            logger.info("rebuilt in %.2f s", elapsed)
-        else:
-            logger.error("build FAILED (exit %d) after %.2f s: still serving the last good "
-                         "pages; fix the error above and save again", rc, elapsed)  # fmt: skip
-        return rc == 0
+    started = time.perf_counter()
+    try:
+        rc = build(settings, output)
+    except Exception:
+        logger.exception("the build crashed")
+        rc = 1
+    elapsed = time.perf_counter() - started
+    if rc == 0:
+        logger.info("rebuilt in %.2f s", elapsed)
+    else:
+        logger.error("build FAILED after %.2f s: still serving the last good pages; "
+                     "fix the error above and save again", elapsed)  # fmt: skip
+    return rc == 0
 
 
 def _inside(path: Path, roots: list[Path]) -> bool:
     return any(path == r or r in path.parents for r in roots)
-
-
-def _load_build():
-    """The atomic build as a callable (settings_path, output_dir) -> exit code."""
-    try:
-        from datadirectives.build import build
-    except ModuleNotFoundError as exc:
-        if exc.name != "datadirectives.build":
-            raise
-        # Until the atomic build module exists: plain Pelican, errors fatal.
-        module = ["pelican", "--fatal", "errors", "-s"]
-    else:
-        if callable(build):
-            return build
-        module = ["datadirectives.build", "--settings"]
-
-    def build_in_subprocess(settings_path: str, output_dir: str) -> int:
-        cmd = [sys.executable, "-m", *module, settings_path, "--output", output_dir]
-        return subprocess.call(cmd, stdout=sys.stderr)
-
-    return build_in_subprocess
-
-
-def _worker(settings: str, output: str) -> int:
-    """Worker loop: one build per line on stdin, one `<exit code>` line back per build."""
-    replies = os.fdopen(os.dup(sys.stdout.fileno()), "w")
-    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())  # build chatter goes to the terminal
-    build = _load_build()
-    for _line in sys.stdin:
-        try:
-            rc = build(settings, output)
-        except SystemExit as exc:
-            rc = exc.code if isinstance(exc.code, int) else 1
-        except Exception:
-            logging.getLogger("datadirectives.serve").exception("build crashed")
-            rc = 1
-        replies.write(f"{int(rc or 0)}\n")
-        replies.flush()
-    return 0
 
 
 # ---------------------------------------------------------------------------------------------
@@ -245,8 +165,8 @@ class SourceFilter(DefaultFilter):
         return super().__call__(change, path) and not _inside(Path(path).resolve(), self.ignore)
 
 
-def watched_paths(settings_file: Path) -> tuple[list[Path], list[Path]]:
-    """(paths to watch, code paths) from the Pelican settings: content, theme, plugins, data."""
+def watched_paths(settings_file: Path) -> list[Path]:
+    """What to watch: the settings file and its content, theme, plugin and data folders."""
     from pelican.settings import read_settings
 
     settings = read_settings(str(settings_file))
@@ -256,20 +176,23 @@ def watched_paths(settings_file: Path) -> tuple[list[Path], list[Path]]:
     data_dir = (settings.get("DATA_DIRECTIVES") or {}).get("DATA_DIR")
     if data_dir:
         content.append(base / data_dir)
-    paths = [p.resolve() for p in content + code if Path(p).exists()]
-    return sorted(set(paths)), [p.resolve() for p in code]
+    return sorted({p.resolve() for p in content + code if Path(p).exists()})
 
 
-async def watch_and_rebuild(builder: Builder, paths: list[Path], ignore: list[Path]) -> None:
+async def watch_and_rebuild(settings: Path, output: Path, paths: list[Path]) -> None:
     """Rebuild after each batch of changes; reload browsers after a good build."""
     loop = asyncio.get_running_loop()
-    async for changes in awatch(*paths, watch_filter=SourceFilter(ignore), debounce=400):
+    ignore = SourceFilter([output, output.parent / ".cache"])
+    async for changes in awatch(*paths, watch_filter=ignore, debounce=400):
         changed = sorted({Path(p).resolve() for _, p in changes})
-        root = builder.settings.resolve().parent
+        root = settings.resolve().parent
         shown = ", ".join(_relative(p, root) for p in changed[:5])
         logger.info("changed: %s%s", shown, " ..." if len(changed) > 5 else "")
-        if await loop.run_in_executor(None, builder.build, changed):
-            reload_browsers()
+        try:
+            if await loop.run_in_executor(None, rebuild, settings, output):
+                reload_browsers()
+        except Exception:  # keep serving: the next save tries again
+            logger.exception("rebuild failed")
 
 
 def _relative(path: Path, root: Path) -> str:
@@ -280,21 +203,16 @@ def _relative(path: Path, root: Path) -> str:
 
 async def serve(settings: Path, output: Path, host: str, port: int) -> None:
     """Build once, serve, and rebuild on change until interrupted."""
-    paths, code = watched_paths(settings)
-    builder = Builder(settings, output, code)
+    paths = watched_paths(settings)
+    server = make_app(output).listen(port, address=host)  # first, so a busy port fails fast
+    await asyncio.get_running_loop().run_in_executor(None, rebuild, settings, output)
+    logger.info("serving %s on http://%s:%d/ (Ctrl-C to stop)", output, host, port)
+    logger.info("watching %s", ", ".join(_relative(p, settings.resolve().parent)
+                                         for p in paths))  # fmt: skip
     try:
-        loop = asyncio.get_running_loop()
-        await loop.run_in_executor(None, builder.build, [])
-        server = make_app(output).listen(port, address=host)
-        logger.info("serving %s on http://%s:%d/ (Ctrl-C to stop)", output, host, port)
-        logger.info("watching %s", ", ".join(_relative(p, settings.resolve().parent)
-                                             for p in paths))  # fmt: skip
-        try:
-            await watch_and_rebuild(builder, paths, ignore=[output, output.parent / ".cache"])
-        finally:
-            server.stop()
+        await watch_and_rebuild(settings, output, paths)
     finally:
-        builder.stop()
+        server.stop()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -305,10 +223,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--output", default="output", type=Path)
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT") or 8000))
-    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    if args.worker:
-        return _worker(str(args.settings), str(args.output))
     logging.basicConfig(level=logging.INFO, format="serve: %(message)s")
     logging.getLogger("tornado.access").setLevel(logging.WARNING)
     if not args.settings.is_file():
