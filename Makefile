@@ -35,11 +35,11 @@ html: $(VENV) $(JS_STAMP)
 	$(PY) -m datadirectives.build --settings pelican.conf.py --output output
 
 ## Live preview on http://127.0.0.1:$${PORT:-8000}/: rebuilds on every change, reloads the page.
-serve: $(VENV)
+serve: $(VENV) $(JS_STAMP)
 	$(PY) -m datadirectives.serve --settings pelican.conf.py --output output
 
 ## Production build into output/ (docs/deploy.md): SITEURL=https://host/path make publish
-publish: $(VENV)
+publish: $(VENV) $(JS_STAMP)
 	@case "$$SITEURL" in http://*|https://*) ;; *) echo "make publish: set SITEURL to the \
 	published address, e.g. SITEURL=https://example.org/explainer make publish" >&2; exit 2;; esac
 	PUBLISH=1 $(PY) -m datadirectives.build --settings pelican.conf.py --output output
