@@ -29,6 +29,7 @@ from datadirectives.chart_theme import TOKENS, dark_remaps, vega_config
 from datadirectives.interactive import InteractiveSpecError, interactive_spec
 from pelican import Pelican
 from pelican.settings import read_settings
+from playwright.sync_api import expect
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -474,7 +475,7 @@ def test_chart_goes_live_on_scroll_under_the_csp_without_moving(browser, server,
         assert rt.headers["cache-control"] == headers.IMMUTABLE
 
         # Tooltip with the formatted value, and the hovered bar outlined.
-        bar = live.locator("g.mark-rect path").nth(0)
+        bar = live.locator("g.mark-rect path").nth(2)  # data order: Georgia, 1425
         bar.hover()
         tooltip = page.locator(".dd-tooltip")
         tooltip.wait_for(state="visible", timeout=5_000)
@@ -488,10 +489,8 @@ def test_chart_goes_live_on_scroll_under_the_csp_without_moving(browser, server,
         page.wait_for_selector("#fig-line[data-dd-live=ready]", timeout=10_000)
         path = page.locator("#fig-line .dd-live g.mark-line path").first
         pb = path.bounding_box()
-        page.mouse.move(pb["x"] + pb["width"] - 2, pb["y"] + 2)  # near the last point
-        page.wait_for_function(
-            "document.querySelector('.dd-tooltip').innerText.includes('1,425')", timeout=5_000
-        )
+        page.mouse.move(pb["x"] + pb["width"] - 8, pb["y"] + 8)  # near the last point
+        expect(tooltip).to_contain_text("1,425", timeout=5_000)
         assert "Feb 1, 2026" in tooltip.inner_text()
         shown = page.locator('#fig-line .dd-live g.mark-symbol path[opacity="1"]')
         assert shown.count() == 1, "the hovered point's dot appears"
@@ -506,13 +505,14 @@ def test_chart_goes_live_on_scroll_under_the_csp_without_moving(browser, server,
 
 @pytest.mark.browser
 def test_chart_visible_on_arrival_waits_for_the_pointer(browser, server):
-    context = browser.new_context(viewport={"width": 1280, "height": 4000})
+    context = browser.new_context(viewport={"width": 1280, "height": 9000})
     watch = Watch(context, server)
     page = context.new_page()
     try:
         page.goto(f"{server}/pages/charts.html")
         page.wait_for_load_state("load")
         page.wait_for_timeout(400)
+        assert page.evaluate("() => document.documentElement.scrollHeight") <= 9000, "no scroll"
         assert watch.runtime_requests() == [], "a visible chart alone loads nothing"
         page.locator("#fig-line .dd-graphic").hover()
         page.wait_for_selector("#fig-line[data-dd-live=ready]", timeout=10_000)
