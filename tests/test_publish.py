@@ -55,7 +55,7 @@ TYPES = {
 }
 # Host configuration files: read by the host, not pages of the site.
 HOST_FILES = {"_headers", "_redirects"}
-# The server-side additions to the usual mime types (the nginx block in docs/deploy.md).
+# http.server's additions to its usual types: the same as the nginx block in docs/deploy.md.
 EXTRA_TYPES = {
     ".csv": "text/csv",
     ".xml": "application/xml",
@@ -138,27 +138,35 @@ error_log {tmp}/error.log;
 events {{}}
 http {{
   include /etc/nginx/mime.types;
-  types {{ {extra_types} }}
   default_type application/octet-stream;
   access_log off;
   client_body_temp_path {tmp}/client_body;
-  server {{
-    listen 127.0.0.1:{port};
-    location {mount} {{ {where} {site}/; }}
-  }}
+{documented}
 }}
 """
+
+
+def documented_nginx(site: Path, mount: str, port: int) -> str:
+    """The nginx configuration in docs/deploy.md, pointed at `site` under `mount`."""
+    doc = (ROOT / "docs" / "deploy.md").read_text(encoding="utf-8")
+    match = re.search(r"```nginx\n(.*?)```", doc, re.S)
+    assert match, "docs/deploy.md has no ```nginx block"
+    conf = match.group(1).replace("listen 80;", f"listen 127.0.0.1:{port};")
+    if mount == "/":  # the root variant the docs describe
+        conf = conf.replace("root /srv/www;", f"root {site};")
+        conf = conf.replace("location /explainer/", "location /")
+        return conf.replace("/explainer/404.html", "/404.html")
+    assert site.name == mount.strip("/")
+    return conf.replace("root /srv/www;", f"root {site.parent};")
 
 
 @contextlib.contextmanager
 def nginx_server(site: Path, mount: str, tmp: Path):
     port = _free_port()
     conf = tmp / "nginx.conf"
-    extra = " ".join(f"{t} {ext[1:]};" for ext, t in EXTRA_TYPES.items())
     conf.write_text(NGINX_CONF.format(
         user="user root;" if os.geteuid() == 0 else "",  # workers must read tmp_path
-        tmp=tmp, port=port, mount=mount, site=site, extra_types=extra,
-        where="root" if mount == "/" else "alias",
+        tmp=tmp, documented=documented_nginx(site, mount, port),
     ))  # fmt: skip
     proc = subprocess.Popen([NGINX, "-p", str(tmp), "-c", str(conf), "-e", str(tmp / "error.log")])
     try:
@@ -197,17 +205,21 @@ class _Refs(HTMLParser):
             self.urls.append(a.get("content", ""))
 
 
-def _get(url: str) -> tuple[int, str, bytes]:
+def _get(url: str) -> tuple[int, str, bytes, str]:
+    """(status, content type, body, Cache-Control) of a GET."""
     try:
         with urllib.request.urlopen(url, timeout=30) as r:
-            return r.status, r.headers.get_content_type(), r.read()
+            return r.status, r.headers.get_content_type(), r.read(), r.headers["Cache-Control"]
     except urllib.error.HTTPError as err:
-        return err.code, "", b""
+        return err.code, "", b"", ""
 
 
-def crawl(base: str) -> tuple[dict[str, tuple[int, str]], list[str]]:
-    """Fetch the front page and everything it reaches on the site; (url -> result, problems)."""
-    seen: dict[str, tuple[int, str]] = {}
+def crawl(base: str) -> tuple[dict[str, tuple[int, str, str]], list[str]]:
+    """Fetch the front page and everything it reaches on the site; (url -> result, problems).
+
+    A result is (status, content type, Cache-Control).
+    """
+    seen: dict[str, tuple[int, str, str]] = {}
     problems: list[str] = []
     queue = [base]
     origin = urlsplit(base).netloc
@@ -216,8 +228,8 @@ def crawl(base: str) -> tuple[dict[str, tuple[int, str]], list[str]]:
         url = queue.pop(0)
         if url in seen:
             continue
-        status, ctype, body = _get(url)
-        seen[url] = (status, ctype)
+        status, ctype, body, cache = _get(url)
+        seen[url] = (status, ctype, cache)
         if status != 200:
             continue
         if ctype == "text/html":
@@ -273,14 +285,19 @@ def test_published_folder_works_on_a_static_host(published, server, mount, tmp_p
         for rel in files:  # every file, linked or not, must be served right
             url = base + rel
             if url not in seen:
-                status, ctype, _ = _get(url)
-                seen[url] = (status, ctype)
-    for url, (status, ctype) in sorted(seen.items()):
+                status, ctype, _, cache = _get(url)
+                seen[url] = (status, ctype, cache)
+    for url, (status, ctype, cache) in sorted(seen.items()):
         path = url[len(base) :]
         if status != 200:
             problems.append(f"{url}: answers {status}")
         elif ctype not in expected_types(path):
             problems.append(f"{url}: Content-Type {ctype}, expected {sorted(expected_types(path))}")
+        elif server == "nginx":  # the documented caching rules
+            hashed = re.search(r"\.[0-9a-f]{8,64}\.[A-Za-z0-9]+$", urlsplit(url).path)
+            want = "public, max-age=31536000, immutable" if hashed else "no-cache"
+            if cache != want:
+                problems.append(f"{url}: Cache-Control {cache!r}, expected {want!r}")
     assert not problems, "\n".join(problems)
     # Following links alone reaches every page and every kind of file the site publishes.
     reached = {Path(urlsplit(u).path).suffix for u in crawled}
@@ -306,6 +323,14 @@ def test_publish_settings_reach_the_output(published):
         "every theme asset carries a content hash: "
         + ", ".join(p.name for p in theme if not re.search(r"[.-][0-9a-f]{8,}", p.name))
     )
+
+
+def test_servers_are_configured_alike():
+    """http.server gets the same extra types as the nginx block of docs/deploy.md."""
+    doc = (ROOT / "docs" / "deploy.md").read_text(encoding="utf-8")
+    block = re.search(r"```nginx\n.*?types \{(.*?)\}", doc, re.S).group(1)
+    documented = dict(re.findall(r"^\s*(\S+)\s+(\w+);", block, re.M))
+    assert {f".{ext}": t for t, ext in documented.items()} == EXTRA_TYPES
 
 
 def test_publish_refuses_a_missing_siteurl(tmp_path):
