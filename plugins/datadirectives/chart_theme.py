@@ -125,6 +125,9 @@ def vega_config(tokens: dict = TOKENS) -> dict:
             "titleFontWeight": "normal",
             "titleColor": muted,
             "symbolStrokeWidth": 0,
+            "symbolStrokeColor": light(tokens, "grid"),
+            "gradientStrokeColor": light(tokens, "grid"),
+            "gradientStrokeWidth": 0,
             "symbolType": "square",
             "titleOrient": "left",
             "offset": 26,  # clears the y-axis title, which sits above the plot
@@ -146,6 +149,8 @@ def vega_config(tokens: dict = TOKENS) -> dict:
             "heatmap": list(tokens["sequential"]["light"]),
             "diverging": list(tokens["diverging"]["light"]),
         },
+        # A null value on a colour scale (a map's state without a row) is painted "no data".
+        "scale": {"invalid": {"color": {"value": light(tokens, "no_data")}}},
         "mark": {"color": tokens["categorical"][0], "font": font},
         "line": {"strokeWidth": tokens["line_width"], "strokeCap": "round"},
         "area": {"opacity": 0.85},

@@ -704,7 +704,7 @@ def _time_unit(dates: pd.Series) -> str:
     return "utcyearmonthdate"
 
 
-def _color(enc: Enc, legend: bool) -> alt.Color:
+def _color(enc: Enc, legend: bool, domain: list | None = None) -> alt.Color:
     kwargs: dict[str, Any] = {
         "field": _vl_field(enc.field),
         "type": enc.vl_type,
@@ -715,7 +715,11 @@ def _color(enc: Enc, legend: bool) -> alt.Color:
     if not legend:
         kwargs["legend"] = None
     if enc.type == "Q":
+        # Classed (quantize), not continuous: each class is an exact theme colour the
+        # dark-mode CSS can remap, and readers compare five shades more reliably than many.
         kwargs["scale"] = alt.Scale(type="quantize", range=TOKENS["sequential"]["light"])
+    elif domain is not None:
+        kwargs["scale"] = alt.Scale(domain=domain)
     return alt.Color(**kwargs)
 
 
@@ -759,7 +763,7 @@ def _spread(values: list[float], lo: float, hi: float, gap: float) -> list[float
             pos[i] = min(pos[i], pos[i + 1] - gap)
     out = [0.0] * len(values)
     for rank, i in enumerate(order):
-        out[i] = max(pos[rank], lo) if pos[rank] < lo else pos[rank]
+        out[i] = max(pos[rank], lo)
     return out
 
 
@@ -838,7 +842,8 @@ def _annotation_value(value: Any, enc: Enc, data: pd.DataFrame, where: str) -> A
     """An annotation's x or y value, checked and typed like the axis it sits on."""
     if enc.type == "T":
         try:
-            stamp = pd.Timestamp(str(value))
+            # ISO only: a lenient parser would read "Jan 20" as this year's January 20.
+            stamp = pd.to_datetime(str(value).strip(), format="ISO8601")
         except (ValueError, TypeError):
             stamp = pd.NaT
         if pd.isna(stamp):
@@ -1027,18 +1032,29 @@ def _map_chart(opts: dict, frame: pd.DataFrame, width: int) -> alt.TopLevelMixin
         fields=[_vl_field(state), *[_vl_field(f) for f in fields]],
     )
     shapes = alt.Data(values=_topology(), format=alt.DataFormat(type="topojson", feature="states"))
-    present = f"isValid(datum[{json.dumps(state)}])"
-    if color is None:
+    if color is None:  # a presence map: states with a row in the theme's first colour
+        present = f"isValid(datum[{json.dumps(state)}])"
         fill: Any = alt.condition(present, alt.value(TOKENS["categorical"][0]), alt.value(nodata))
     else:
-        c = _color(color, legend=True)
-        fill = alt.condition(f"isValid(datum[{json.dumps(color.field)}])", c, alt.value(nodata))
-    tooltip = [alt.Tooltip(field=_vl_field(state), type="nominal", title="State")]
+        # A state without a row has a null value. On a quantitative scale the theme's
+        # scale.invalid paints it "no data"; a category scale would show "null", so test.
+        fill = _color(color, legend=True)
+        if color.type in "NO":
+            if isinstance(color.sort, list):
+                domain = [str(v) for v in color.sort]
+            else:
+                domain = sorted({str(v) for v in data[color.field].dropna()})
+            fill = _color(color, legend=True, domain=domain)
+            valid = f"isValid(datum[{json.dumps(color.field)}])"
+            fill = alt.condition(valid, fill, alt.value(nodata))
+    tooltip = [alt.Tooltip(field="properties.name", type="nominal", title="State")]
     tooltip += [_tooltip(e) for e in ([color] if color else []) + tips]
     chart = (
         alt.Chart(shapes)
+        # Only the shapes albersUsa can draw (FIPS below 60: the states and DC).
+        .transform_filter("toNumber(datum.id) < 60")
         .transform_lookup(lookup="properties.name", from_=lookup)
-        .mark_geoshape(invalid="show")  # states without a row keep their grey shape
+        .mark_geoshape(invalid="show")
         .encode(color=fill, tooltip=tooltip)
         .project(type="albersUsa")
     )

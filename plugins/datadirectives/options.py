@@ -212,7 +212,9 @@ def shorthand_or_mapping(value: Any) -> dict:
             f"format must be a d3 format like ',' or '.0%', got {_show(out['format'])}"
         )
     out["sort"] = value.get("sort")
-    out["title_set"] = bool(value.get("title_set")) or "title" in value
+    # An already-normalised mapping says whether the author set the title; a raw one
+    # says so by holding the key (`title: ""` or `title: null` removes the axis title).
+    out["title_set"] = bool(value["title_set"]) if "title_set" in value else "title" in value
     title = value.get("title")
     out["title"] = None if title is None else str(title)
     axis = value.get("axis")
