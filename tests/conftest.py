@@ -3,6 +3,7 @@
 from tests.site_fixtures import (  # noqa: F401 - pytest finds fixtures by name here
     browser,
     built_site,
+    published_site,
     root_server,
     screenshots_dir,
     served_root,

@@ -3,6 +3,7 @@
 - `built_site`: the real build (`python -m datadirectives.build`), run once per session into
   <tmp>/explainer/. QA_SITE=path/to/folder checks a folder you built yourself instead (e.g.
   QA_SITE=output after `make html`).
+- `published_site`: the production build (`make publish`: PUBLISH=1, a SITEURL, feeds on).
 - `site_pages`: every *.html in it, so the gates grow with the site.
 - `root_server` serves the site at http://127.0.0.1:<port>/; `subpath_server` serves the
   folder above it, so the site answers under /explainer/ and a site-absolute link (`/theme/..`)
@@ -26,11 +27,16 @@ from tests.qa.tools import ROOT, require_chromium
 from tests.static_server import StaticServer
 
 SUBPATH = "explainer"
+# The address the production build is made for in tests (only written into the pages).
+PUBLISHED_URL = "https://example.org/explainer"
 SCREENSHOTS = ROOT / "tests" / "screenshots"
 
 
-def build_site(out: Path) -> None:
-    """Run the project's real build into `out`; fail with its output if it fails."""
+def build_site(out: Path, **env_overrides: str) -> None:
+    """Run the project's real build into `out`; fail with its output if it fails.
+
+    Without overrides: the development build (`make html`: relative URLs, no SITEURL).
+    """
     if (ROOT / "plugins" / "datadirectives" / "build.py").exists():
         cmd = [
             sys.executable,
@@ -56,7 +62,9 @@ def build_site(out: Path) -> None:
         ]
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join([str(ROOT / "plugins"), str(ROOT)])
-    env.pop("SITEURL", None)  # the development build: relative URLs, works under any path
+    for name in ("SITEURL", "PUBLISH", "RELATIVE_URLS"):
+        env.pop(name, None)  # the development build: relative URLs, works under any path
+    env.update(env_overrides)
     proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=900)
     if proc.returncode != 0:
         pytest.fail(
@@ -79,6 +87,14 @@ def served_root(tmp_path_factory) -> Path:
     else:
         build_site(parent / SUBPATH)
     return parent
+
+
+@pytest.fixture(scope="session")
+def published_site(tmp_path_factory) -> Path:
+    """The production build (`make publish`: PUBLISH=1, feeds on) for PUBLISHED_URL."""
+    out = tmp_path_factory.mktemp("published") / "site"
+    build_site(out, PUBLISH="1", SITEURL=PUBLISHED_URL)
+    return out
 
 
 @pytest.fixture(scope="session")

@@ -4,8 +4,8 @@ Built in-process into tmp_path with fatal errors on, exactly as `make html` buil
 """
 
 import pytest
-
 from datadirectives.plugin import BuildStopped
+
 from tests.tiny_site import build, make_site
 
 TABLE = """\

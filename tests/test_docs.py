@@ -5,11 +5,10 @@ is built as an article of a real Pelican site that reads the project's own data/
 """
 
 import re
-from pathlib import Path
 
 import pytest
-
 from datadirectives import catalog, charts, directives
+
 from tests.tiny_site import ROOT, article_html, build, make_site
 
 DOCS = [ROOT / "docs" / "directives.md", ROOT / "docs" / "authoring.md"]

@@ -1,7 +1,6 @@
 """Number and date formats shared by prose values, tables and charts."""
 
 import pytest
-
 from datadirectives.errors import DirectiveError
 from datadirectives.formats import format_date, format_number, format_value
 

@@ -8,6 +8,7 @@ import pytest
 from tests.qa.feeds import check_atom, check_sitemap
 from tests.qa.tools import require_java, require_npm_tools
 from tests.qa.vnu import check_html
+from tests.site_fixtures import PUBLISHED_URL
 
 pytestmark = pytest.mark.slow
 
@@ -25,13 +26,18 @@ def test_every_page_passes_the_nu_html_checker(built_site, site_pages):
     )
 
 
-def test_atom_feed_is_valid_atom(built_site):
-    feeds = sorted(built_site.glob("**/*.atom.xml"))
-    assert feeds, f"no Atom feed (*.atom.xml) in {built_site}; pelican.conf.py sets FEED_ALL_ATOM"
-    problems = [p for feed in feeds for p in check_atom(feed)]
+def test_atom_feed_is_valid_atom(published_site):
+    feeds = sorted(published_site.glob("**/*.atom.xml"))
+    assert feeds, f"no Atom feed (*.atom.xml) in the production build {published_site}"
+    problems = [p for feed in feeds for p in check_atom(feed, siteurl=PUBLISHED_URL)]
     assert not problems, "Atom feed problems:\n" + "\n".join(problems)
 
 
 def test_sitemap_follows_the_sitemaps_protocol(built_site):
     problems = check_sitemap(built_site / "sitemap.xml", built_site)
-    assert not problems, "sitemap.xml problems:\n" + "\n".join(problems)
+    assert not problems, "sitemap.xml problems (development build):\n" + "\n".join(problems)
+
+
+def test_published_sitemap_has_absolute_urls_under_siteurl(published_site):
+    problems = check_sitemap(published_site / "sitemap.xml", published_site, siteurl=PUBLISHED_URL)
+    assert not problems, "sitemap.xml problems (production build):\n" + "\n".join(problems)

@@ -1,7 +1,6 @@
 """The inline value directive: parsing and evaluation against real CSVs."""
 
 import pytest
-
 from datadirectives.errors import DirectiveError
 from datadirectives.values import evaluate, parse
 
