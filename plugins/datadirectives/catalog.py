@@ -29,7 +29,10 @@ def render_catalog(options: dict, package: dict, output_data_dir: str) -> str:
 
         raise DirectiveError("there is no data/datapackage.json to list; describe the CSVs in "
                              "one first (docs/data.md)")
-    parts = ['<div class="dd-catalog">']
+    package_href = f"{ROOT_MARKER}/{output_data_dir}/datapackage.json"
+    parts = ['<div class="dd-catalog">',
+             f'<p class="dd-download"><a href="{package_href}" download>Get the data package '
+             f"(datapackage.json)</a>, which describes all {len(package)} files.</p>"]
     for name, info in package.items():
         anchor = "data-" + info["name"].replace("_", "-")
         href = f"{ROOT_MARKER}/{output_data_dir}/{name}"
