@@ -90,5 +90,14 @@ $(BENCH_JS_STAMP): bench/package.json bench/package-lock.json
 bench-lighthouse: html $(BENCH_JS_STAMP)
 	$(PY) bench/lighthouse.py output
 
+## Build, data and page-weight benchmark (bench/run.py, docs/performance.md): prints one table.
+## BENCH_ARGS="--sizes 1,10 --rows 1000,100000" for a quicker run.
+BENCH_CDN_STAMP := bench/js/node_modules/.bench-cdn-installed
+$(BENCH_CDN_STAMP): bench/js/package.json bench/js/package-lock.json
+	npm ci --prefix bench/js --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $(BENCH_CDN_STAMP)
+bench: $(VENV) $(JS_STAMP) $(BENCH_CDN_STAMP)
+	$(PY) bench/run.py $(BENCH_ARGS)
+
 clean:
 	rm -rf output output.* .build .cache

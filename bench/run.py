@@ -1,0 +1,253 @@
+"""The build and page-weight benchmark: `make bench` prints one table (docs/performance.md).
+
+    .venv/bin/python bench/run.py [--sizes 1,10,100] [--rows 1000,100000,1000000] [--keep]
+
+Everything runs on copies in a temporary folder (bench/sites.py), built the way `make html`
+builds (bench/measure.py), so the numbers do not depend on what is being edited in the tree:
+
+- build, at three sizes: the explainer; 10x and 100x its charts (synthetic articles of 10
+  charts each over the real CSVs). cold = empty chart cache; warm = rebuild, all cached (best of
+  2); floor = the same site with every directive block and value removed (best of 2 after a
+  warm-up). Targets: warm <= 1.2 x floor; cold <= floor + 50 ms per chart.
+- data: one aggregated chart over a CSV of 1 thousand, 100 thousand and 1 million rows,
+  declared in datapackage.json (so validated like real data). Target: 1M rows < 10 s, < 1 GB.
+- pages: for every page of the built explainer, first-load and lazy bytes (bench/pages.py),
+  next to the same charts saved by Altair with a CDN (default) and with inline=True.
+  Target: every first load <= 100 KB gzip.
+
+Results are also written to bench/results/latest.json (git-ignored).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import math
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import measure  # noqa: E402
+import pages  # noqa: E402
+import sites  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+MB = 1024 * 1024
+
+
+def tree_hash(folder: Path) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(folder.rglob("*")):
+        if path.is_file():
+            digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def frozen_explainer(tmp: Path) -> Path:
+    """A copy of the work tree's site; if it does not build (mid-edit), the last commit's."""
+    site = sites.snapshot(tmp / "explainer")
+    try:
+        measure.build(site, tmp / "probe")
+        return site
+    except RuntimeError as exc:
+        print(
+            f"bench: the work tree's site does not build now; using HEAD's content and data\n"
+            f"{str(exc)[-600:]}",
+            file=sys.stderr,
+        )
+    shutil.rmtree(site)
+    site = sites.snapshot(tmp / "explainer")
+    for name in ("content", "data"):
+        shutil.rmtree(site / name)
+    archive = subprocess.run(
+        ["git", "archive", "HEAD", "content", "data"], cwd=ROOT, capture_output=True, check=True
+    ).stdout
+    subprocess.run(["tar", "-x", "-C", str(site)], input=archive, check=True)
+    measure.build(site, tmp / "probe")  # raises with the build log if HEAD fails too
+    return site
+
+
+def bench_size(base: Path, tmp: Path, factor: int) -> dict:
+    site = tmp / f"site-{factor}x"
+    shutil.copytree(base, site, symlinks=True, ignore=shutil.ignore_patterns(".cache"))
+    charts = sites.count_charts(site)
+    if factor > 1:
+        articles = math.ceil((factor - 1) * charts / sites.CHARTS_PER_ARTICLE)
+        charts += sites.add_synthetic(site, articles)
+    floor = tmp / f"floor-{factor}x"
+    shutil.copytree(site, floor, symlinks=True)
+    sites.strip_directives(floor)
+    out = tmp / f"out-{factor}x"
+    measure.build(floor, out)  # warm-up: the data package is validated once
+    floor_run = measure.best([measure.build(floor, out) for _ in range(2)])
+    cold = measure.build(site, out)
+    cold_hash = tree_hash(out)
+    warm = measure.best([measure.build(site, out) for _ in range(2)])
+    pages_built = len(list(out.rglob("*.html")))
+    return {
+        "factor": factor,
+        "charts": charts,
+        "pages": pages_built,
+        "cold": cold.seconds,
+        "warm": warm.seconds,
+        "floor": floor_run.seconds,
+        "cold_cpu": cold.cpu,
+        "warm_cpu": warm.cpu,
+        "floor_cpu": floor_run.cpu,
+        "cold_rss": cold.peak_rss,
+        "cold_tree": cold.peak_tree,
+        "warm_rss": warm.peak_rss,
+        "floor_rss": floor_run.peak_rss,
+        "identical": tree_hash(out) == cold_hash,
+        "output": str(out),
+        "site": str(site),
+    }
+
+
+def bench_rows(tmp: Path, rows: int) -> dict:
+    site = sites.data_site(tmp / f"data-{rows}", rows)
+    floor = sites.data_site(tmp / f"data-{rows}-floor", rows, chart=False)
+    out = tmp / f"data-out-{rows}"
+    cold = measure.build(site, out)
+    warm = measure.best([measure.build(site, out) for _ in range(2)])
+    measure.build(floor, out)
+    floor_run = measure.build(floor, out)
+    return {
+        "rows": rows,
+        "csv_bytes": (site / "data" / "big.csv").stat().st_size,
+        "cold": cold.seconds,
+        "warm": warm.seconds,
+        "floor": floor_run.seconds,
+        "cold_cpu": cold.cpu,
+        "cold_rss": cold.peak_rss,
+        "cold_tree": cold.peak_tree,
+    }
+
+
+def bench_pages(result: dict) -> list[dict]:
+    output, site = Path(result["output"]), Path(result["site"])
+    ours = pages.our_weights(output)
+    altair = pages.altair_weights(output, site, ours)
+    rows = []
+    for name, (first, lazy, ids) in ours.items():
+        row = {"page": name, "charts": len(ids), "first": vars(first), "lazy": vars(lazy)}
+        if name in altair:
+            row["altair_cdn"], row["altair_inline"] = (vars(w) for w in altair[name])
+        rows.append(row)
+    return rows
+
+
+def kb(n: int) -> str:
+    return f"{n / 1000:,.0f} KB"
+
+
+def verdict(ok: bool) -> str:
+    return "yes" if ok else "**no**"
+
+
+def table(sizes: list[dict], data: list[dict], weights: list[dict]) -> str:
+    lines = [
+        "| part | case | measured | ratio / per unit | target | met |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
+    for r in sizes:
+        ratio = r["warm"] / r["floor"]
+        per_chart = (r["cold"] - r["floor"]) / r["charts"] * 1000
+        lines.append(
+            f"| build | {r['factor']}x: {r['pages']} pages, {r['charts']} charts "
+            f"| cold {r['cold']:.2f} s · warm {r['warm']:.2f} s · floor {r['floor']:.2f} s "
+            f"(CPU {r['cold_cpu']:.1f} / {r['warm_cpu']:.1f} / {r['floor_cpu']:.1f} s) · "
+            f"peak {r['cold_rss'] / MB:,.0f} MB (tree {r['cold_tree'] / MB:,.0f} MB)"
+            f"{'' if r['identical'] else ' · OUTPUT DIFFERS warm vs cold'} "
+            f"| warm/floor {ratio:.2f} · (cold−floor)/chart {per_chart:,.0f} ms "
+            f"| ≤ 1.2 · ≤ 50 ms | {verdict(ratio <= 1.2)} · {verdict(per_chart <= 50)} |"
+        )
+    if len(sizes) > 1:
+        a, b = sizes[0], sizes[-1]
+        grow = ((b["cold"] - b["floor"]) / b["charts"]) / ((a["cold"] - a["floor"]) / a["charts"])
+        lines.append(
+            f"| build | growth {a['factor']}x → {b['factor']}x | charts ×"
+            f"{b['charts'] / a['charts']:.0f}, cold ×{b['cold'] / a['cold']:.1f}, "
+            f"warm ×{b['warm'] / a['warm']:.1f} | per-chart cost ×{grow:.2f} "
+            f"| linear or better (≤ 1) | {verdict(grow <= 1.1)} |"
+        )
+    for r in data:
+        ok = r["cold"] < 10 and r["cold_tree"] < 1024 * MB
+        lines.append(
+            f"| data | {r['rows']:,} rows ({r['csv_bytes'] / MB:,.1f} MB CSV) "
+            f"| cold {r['cold']:.2f} s · warm {r['warm']:.2f} s · floor {r['floor']:.2f} s · "
+            f"peak {r['cold_rss'] / MB:,.0f} MB (tree {r['cold_tree'] / MB:,.0f} MB) "
+            f"| {(r['cold'] - r['floor']) / r['rows'] * 1e6:,.1f} µs/row over the floor "
+            f"| < 10 s, < 1 GB | {verdict(ok)} |"
+        )
+    for w in weights:
+        first, lazy = w["first"], w["lazy"]
+        alt = ""
+        if "altair_cdn" in w:
+            c, i = w["altair_cdn"], w["altair_inline"]
+            alt = (
+                f"Altair CDN {kb(c['gzip'])} gz ({kb(c['raw'])}) · "
+                f"inline {kb(i['gzip'])} gz ({kb(i['raw'])})"
+            )
+        lazy_txt = f" · lazy {kb(lazy['gzip'])} gz" if lazy["raw"] else ""
+        lines.append(
+            f"| page | {w['page']} ({w['charts']} charts) "
+            f"| first load {kb(first['gzip'])} gz ({kb(first['raw'])} raw){lazy_txt} "
+            f"| {alt or '—'} | ≤ 100 KB gz | {verdict(first['gzip'] <= 100_000)} |"
+        )
+    load = os.getloadavg()
+    lines.append(
+        f"| machine | {os.cpu_count()} cores | load average {load[0]:.1f} / {load[1]:.1f} "
+        f"/ {load[2]:.1f} (1/5/15 min) at the end | wall times suffer when it is > 2 "
+        "| — | — |"
+    )
+    return "\n".join(lines)
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="1,10,100")
+    parser.add_argument("--rows", default="1000,100000,1000000")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary sites")
+    args = parser.parse_args(argv)
+    started = time.perf_counter()
+    tmp = Path(tempfile.mkdtemp(prefix="dd-bench-"))
+    try:
+        base = frozen_explainer(tmp)
+        sizes = []
+        for f in (int(x) for x in args.sizes.split(",") if x):
+            print(f"bench: build {f}x ...", file=sys.stderr, flush=True)
+            sizes.append(bench_size(base, tmp, f))
+        data = []
+        for n in (int(x) for x in args.rows.split(",") if x):
+            print(f"bench: data {n:,} rows ...", file=sys.stderr, flush=True)
+            data.append(bench_rows(tmp, n))
+        print("bench: page weights ...", file=sys.stderr, flush=True)
+        weights = bench_pages(sizes[0]) if sizes else []
+        print(table(sizes, data, weights))
+        results = ROOT / "bench" / "results"
+        results.mkdir(exist_ok=True)
+        (results / "latest.json").write_text(
+            json.dumps({"sizes": sizes, "data": data, "pages": weights}, indent=1, sort_keys=True)
+        )
+        print(
+            f"\n(bench took {time.perf_counter() - started:.0f} s; temp {tmp}"
+            f"{' kept' if args.keep else ''})",
+            file=sys.stderr,
+        )
+    finally:
+        if not args.keep:
+            shutil.rmtree(tmp, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,224 @@
+"""The sites the benchmark builds, made in a temporary folder so nothing depends on the live tree.
+
+- `snapshot(dest)`: a frozen copy of the explainer (content/, data/, theme/, pelican.conf.py and
+  plugins/), so an author or developer editing the work tree mid-run cannot change a measurement.
+  The chart runtime's node_modules is linked, not copied (it is an install, not source).
+- `add_synthetic(site, articles)`: articles of 10 charts each over the real data/ CSVs. Each
+  chart is one of the explainer's own chart blocks with a numbered title, so every chart is a
+  distinct cache entry (a cold render) and the mix of marks (maps, areas, bars, lines) is real.
+- `strip_directives(site)`: the floor, the same pages with every directive block and every
+  `{{ value }}` removed (the plugin stays on: it is part of the site).
+- `data_site(dest, rows)`: one page, one aggregated bar chart over a synthetic CSV of `rows`
+  rows, declared in datapackage.json so it is validated like the real data.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import random
+import shutil
+from pathlib import Path
+
+from datadirectives.markdown_ext import _FENCE_OPEN, _VALUE, _find_close
+
+ROOT = Path(__file__).resolve().parent.parent
+DIRECTIVES = ("chart", "table", "datasets")
+CHARTS_PER_ARTICLE = 10
+
+
+def _ignore(folder, names):
+    return [n for n in names if n in ("node_modules", "__pycache__", ".pytest_cache")]
+
+
+def snapshot(dest: Path, source: Path = ROOT) -> Path:
+    """Copy the site's inputs and the plugin into `dest`; return it."""
+    dest.mkdir(parents=True, exist_ok=True)
+    for name in ("content", "data", "theme", "plugins"):
+        shutil.copytree(source / name, dest / name, ignore=_ignore)
+    shutil.copy2(source / "pelican.conf.py", dest / "pelican.conf.py")
+    modules = source / "plugins" / "datadirectives" / "js" / "node_modules"
+    if modules.is_dir():
+        (dest / "plugins" / "datadirectives" / "js" / "node_modules").symlink_to(modules)
+    return dest
+
+
+def blocks(text: str, kinds=DIRECTIVES) -> list[tuple[int, int, str]]:
+    """(first line, last line, info) of each directive fence in a Markdown text."""
+    lines = text.split("\n")
+    found, i = [], 0
+    while i < len(lines):
+        m = _FENCE_OPEN.match(lines[i])
+        if m:
+            end = _find_close(lines, i, m["fence"])
+            if m["info"] in kinds:
+                found.append((i, end, m["info"]))
+            i = end + 1
+        else:
+            i += 1
+    return found
+
+
+def chart_bodies(site: Path) -> list[str]:
+    """The YAML body of every ```chart block in the site's content, in file order."""
+    bodies = []
+    for md in sorted((site / "content").rglob("*.md")):
+        lines = md.read_text(encoding="utf-8").split("\n")
+        for start, end, _ in blocks("\n".join(lines), ("chart",)):
+            bodies.append("\n".join(lines[start + 1 : end]))
+    return bodies
+
+
+def count_charts(site: Path) -> int:
+    return len(chart_bodies(site))
+
+
+def add_synthetic(site: Path, articles: int) -> int:
+    """Write `articles` synthetic chapters of 10 charts each; return the number of charts."""
+    templates = chart_bodies(site)
+    if not templates:
+        raise SystemExit("bench: the explainer has no ```chart blocks to copy")
+    folder = site / "content" / "chapters"
+    n = 0
+    for a in range(1, articles + 1):
+        parts = [
+            f"Title: Synthetic article {a}",
+            f"Slug: synthetic-{a:03d}",
+            "Date: 2026-01-01",
+            "Summary: A generated article for the benchmark.",
+            "",
+        ]
+        for c in range(1, CHARTS_PER_ARTICLE + 1):
+            body = templates[n % len(templates)]
+            # A new title gives a new cache key and a new figure id: a distinct chart.
+            body = "\n".join(
+                f"{line} (synthetic {a}.{c})" if line.startswith("title:") else line
+                for line in body.split("\n")
+            )
+            parts += [
+                f"## Section {c}",
+                "",
+                "Some prose between the charts, as in a chapter. " * 6,
+                "",
+                "```chart",
+                body,
+                "```",
+                "",
+            ]
+            n += 1
+        (folder / f"synthetic-{a:03d}.md").write_text("\n".join(parts), encoding="utf-8")
+    return n
+
+
+def strip_directives(site: Path) -> None:
+    """Remove every directive block and inline value from the site's Markdown (the floor)."""
+    for md in sorted((site / "content").rglob("*.md")):
+        lines = md.read_text(encoding="utf-8").split("\n")
+        for start, end, _ in reversed(blocks("\n".join(lines))):
+            del lines[start : end + 1]
+        text = "\n".join(_VALUE.sub("", line) for line in lines)
+        md.write_text(text, encoding="utf-8")
+
+
+STATES = [
+    "Alabama",
+    "Alaska",
+    "Arizona",
+    "Arkansas",
+    "California",
+    "Colorado",
+    "Florida",
+    "Georgia",
+    "Idaho",
+    "Indiana",
+    "Iowa",
+    "Kansas",
+    "Louisiana",
+    "Missouri",
+    "Montana",
+    "Nebraska",
+    "Ohio",
+    "Oklahoma",
+    "Tennessee",
+    "Texas",
+    "Utah",
+    "Virginia",
+    "Wyoming",
+]
+KINDS = ["jail_enforcement", "warrant_service_officer", "task_force"]
+
+
+def write_big_csv(path: Path, rows: int, seed: int = 287) -> None:
+    """A deterministic CSV: date, state, model, value."""
+    rng = random.Random(seed)
+    with path.open("w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow(["date", "state", "model", "value"])
+        for i in range(rows):
+            w.writerow(
+                [
+                    f"2025-{1 + i % 12:02d}-{1 + i % 28:02d}",
+                    rng.choice(STATES),
+                    KINDS[i % 3],
+                    rng.randint(0, 500),
+                ]
+            )
+
+
+BIG_RESOURCE = {
+    "name": "big",
+    "path": "big.csv",
+    "profile": "tabular-data-resource",
+    "format": "csv",
+    "mediatype": "text/csv",
+    "encoding": "utf-8",
+    "title": "Synthetic rows for the benchmark",
+    "description": "Generated rows: date, state, model, value.",
+    "sources": [{"title": "bench/sites.py (generated)"}],
+    "as_of": "2026-01-01",
+    "licenses": [{"name": "other-pd", "title": "Generated"}],
+    "schema": {
+        "fields": [
+            {"name": "date", "type": "date"},
+            {"name": "state", "type": "string"},
+            {"name": "model", "type": "string"},
+            {"name": "value", "type": "integer"},
+        ]
+    },
+}
+
+BIG_CHART = """```chart
+data: big.csv
+mark: bar
+x: {field: value, type: Q, aggregate: sum, title: Total}
+y: {field: state, type: N, title: null, sort: -x}
+color: {field: model, type: N, title: Model}
+title: A sum over every row of a large CSV
+description: Horizontal stacked bars, one per state, summing the value column by model.
+source: Generated by bench/sites.py
+as_of: 2026-01-01
+```
+"""
+
+
+def data_site(dest: Path, rows: int, chart: bool = True, template: Path | None = None) -> Path:
+    """A one-page site whose single chart aggregates a CSV of `rows` rows."""
+    template = template or ROOT
+    dest.mkdir(parents=True)
+    shutil.copytree(template / "theme", dest / "theme", ignore=_ignore)
+    shutil.copytree(template / "plugins", dest / "plugins", ignore=_ignore)
+    modules = ROOT / "plugins" / "datadirectives" / "js" / "node_modules"
+    if modules.is_dir():
+        (dest / "plugins" / "datadirectives" / "js" / "node_modules").symlink_to(modules)
+    shutil.copy2(template / "pelican.conf.py", dest / "pelican.conf.py")
+    (dest / "content" / "chapters").mkdir(parents=True)
+    (dest / "content" / "pages").mkdir()
+    (dest / "data").mkdir()
+    write_big_csv(dest / "data" / "big.csv", rows)
+    package = {"name": "bench", "resources": [BIG_RESOURCE]}
+    (dest / "data" / "datapackage.json").write_text(json.dumps(package, indent=1))
+    body = ["Title: Big data", "Slug: big", "Date: 2026-01-01", "", "A chart over many rows.", ""]
+    if chart:
+        body.append(BIG_CHART)
+    (dest / "content" / "chapters" / "big.md").write_text("\n".join(body), encoding="utf-8")
+    return dest
