@@ -61,6 +61,13 @@ def line_spec(**extra) -> dict:
     }
 
 
+def series_line_spec() -> dict:
+    spec = line_spec()
+    spec["data"]["values"] = [dict(m, series="All agreements") for m in MONTHS]
+    spec["encoding"]["color"] = {"field": "series", "type": "nominal", "title": "Series"}
+    return spec
+
+
 def bar_spec() -> dict:
     return {
         "data": {"values": STATES},
@@ -125,6 +132,17 @@ def test_line_gets_hover_dots_with_formatted_tooltips():
     # invisible until hovered
     assert enc["opacity"][-1] == {"value": 0} and enc["opacity"][0]["value"] == 1
     assert any(m["name"].endswith("_voronoi") for m in _marks(vega)), "nearest-point hover"
+
+
+def test_nearest_point_tooltips_read_the_data_row_not_the_voronoi_cell():
+    spec = line_spec()
+    spec["encoding"]["color"] = {"field": "series", "type": "nominal"}
+    spec["data"]["values"] = [dict(m, series="all") for m in MONTHS]
+    vega = json.loads(interactive_spec(spec))
+    cell = next(m for m in _marks(vega) if m["name"].endswith("_voronoi"))
+    signal = cell["encode"]["update"]["tooltip"]["signal"]
+    assert 'datum.datum["series"]' in signal
+    assert not re.search(r'(?<![.\w])datum\[', signal), signal
 
 
 def test_bar_gets_outline_on_hover_and_tooltip_keeps_axis_format():
@@ -331,7 +349,7 @@ def site(tmp_path_factory) -> Path:
     bars = figure_html("fig-bars", "Agreements by state", "Bar chart: Georgia leads.",
                        bar_spec(), interactive_spec(bar_spec()))
     line = figure_html("fig-line", "Agreements by month", "Line chart: rising.",
-                       line_spec(), interactive_spec(line_spec()))
+                       series_line_spec(), interactive_spec(series_line_spec()))
     write_page(content, "charts", "Charts", f"{SPACER}\n\n{bars}\n\nBetween.\n\n{line}\n\nEnd.")
     broken = figure_html("fig-broken", "Broken spec", "A chart whose spec is wrong.",
                          bar_spec(), '{"marks":[{"type":"no-such-mark"}]}')
@@ -492,7 +510,8 @@ def test_chart_goes_live_on_scroll_under_the_csp_without_moving(browser, server,
         page.mouse.move(pb["x"] + pb["width"] - 8, pb["y"] + 8)  # near the last point
         expect(tooltip).to_contain_text("1,425", timeout=5_000)
         assert "Feb 1, 2026" in tooltip.inner_text()
-        shown = page.locator('#fig-line .dd-live g.mark-symbol path[opacity="1"]')
+        assert "Series: All agreements" in tooltip.inner_text()
+        shown = page.locator('#fig-line .dd-live g.mark-symbol.role-mark path[opacity="1"]')
         assert shown.count() == 1, "the hovered point's dot appears"
         assert len(watch.runtime_requests()) == 1, "the runtime loads once per visit"
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 
 import vl_convert as vlc
 
@@ -213,6 +214,7 @@ def strip_vega(vega: dict) -> dict:
         # the chart's autosized bounds (the live chart must keep the static one's size).
         if mark.get("name", "").endswith("_voronoi"):
             mark["clip"] = True
+            _fix_voronoi_datum(mark)
     for data in vega.get("data", []):
         if "url" in data:
             raise InteractiveSpecError(
@@ -221,6 +223,22 @@ def strip_vega(vega: dict) -> dict:
                 "to the chart builder)"
             )
     return vega
+
+
+# A bare `datum[` (not `.datum[`): in a Voronoi cell, `datum` is the cell and the data row is
+# `datum.datum`. Vega-Lite 6.4 rewrites quantitative and temporal tooltip fields but leaves
+# nominal ones bare, so they showed "undefined".
+_BARE_DATUM = re.compile(r"(?<![.\w$])datum\[")
+
+
+def _fix_voronoi_datum(mark: dict) -> None:
+    update = mark.get("encode", {}).get("update", {})
+    for channel in ("tooltip", "description"):
+        signal = (
+            update.get(channel, {}).get("signal") if isinstance(update.get(channel), dict) else None
+        )
+        if signal:
+            update[channel]["signal"] = _BARE_DATUM.sub("datum.datum[", signal)
 
 
 def _all_marks(node: dict):

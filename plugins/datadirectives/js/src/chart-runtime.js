@@ -22,6 +22,7 @@ import { expressionInterpreter } from "vega-interpreter";
 /* global DD_THEME */
 const THEME = DD_THEME;
 const HEX = /#[0-9a-fA-F]{6}\b/g;
+const EMPTY = new Set(["", "null", "undefined", "NaN"]);
 const darkQuery = window.matchMedia("(prefers-color-scheme: dark)");
 const live = new Map(); // figure -> { spec, view }
 let warned = false;
@@ -156,6 +157,8 @@ function fillTooltip(el, value) {
   el.replaceChildren();
   if (value !== null && typeof value === "object" && !Array.isArray(value)) {
     for (const [key, v] of Object.entries(value)) {
+      // A field with no value for this mark (a state without a row) is left out, not "null".
+      if (v == null || EMPTY.has(String(v))) continue;
       const row = document.createElement("div");
       const k = document.createElement("span");
       k.className = "dd-tooltip-key";
