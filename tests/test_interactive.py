@@ -83,8 +83,11 @@ def bar_spec() -> dict:
 
 
 def stacked_area_spec() -> dict:
-    values = [dict(m, model=k, total=m["total"] // (i + 1)) for m in MONTHS
-              for i, k in enumerate(["task force", "jail"])]
+    values = [
+        dict(m, model=k, total=m["total"] // (i + 1))
+        for m in MONTHS
+        for i, k in enumerate(["task force", "jail"])
+    ]
     spec = line_spec()
     spec.update(data={"values": values}, mark="area")
     spec["encoding"]["color"] = {"field": "model", "type": "nominal"}
@@ -142,7 +145,7 @@ def test_nearest_point_tooltips_read_the_data_row_not_the_voronoi_cell():
     cell = next(m for m in _marks(vega) if m["name"].endswith("_voronoi"))
     signal = cell["encode"]["update"]["tooltip"]["signal"]
     assert 'datum.datum["series"]' in signal
-    assert not re.search(r'(?<![.\w])datum\[', signal), signal
+    assert not re.search(r"(?<![.\w])datum\[", signal), signal
 
 
 def test_bar_gets_outline_on_hover_and_tooltip_keeps_axis_format():
@@ -253,8 +256,10 @@ def test_headers_file_caches_hashed_assets_forever_and_revalidates_the_rest(tmp_
     (tmp_path / "chapters" / "growth.html").write_text("x")
     (tmp_path / "index.html").write_text("x")
     rules = parse_headers(headers.write_headers(tmp_path, "/sub").read_text())
-    assert rules[0][0] == "/sub/*" and "frame-ancestors 'none'" in dict(rules[0][1])[
-        "Content-Security-Policy"]
+    assert (
+        rules[0][0] == "/sub/*"
+        and "frame-ancestors 'none'" in dict(rules[0][1])["Content-Security-Policy"]
+    )
     cache = {path: dict(h)["Cache-Control"] for path, h in rules[1:]}
     assert cache["/sub/theme/js/dd-runtime.0123456789ab.js"] == headers.IMMUTABLE
     assert cache["/sub/theme/favicon.svg"] == "no-cache"
@@ -312,8 +317,11 @@ def figure_html(fig_id: str, title: str, desc: str, vl: dict, spec_text: str | N
         f'aria-describedby="{fig_id}-desc" focusable="false" ',
         1,
     )
-    spec = f'<script type="application/json" class="dd-spec">{spec_text}</script>' if (
-        spec_text) else ""
+    spec = (
+        f'<script type="application/json" class="dd-spec">{spec_text}</script>'
+        if (spec_text)
+        else ""
+    )
     return (
         f'<figure class="dd-figure dd-chart" id="{fig_id}" data-dd-key="k{fig_id}">\n'
         f'<figcaption class="dd-caption"><p class="dd-title" id="{fig_id}-title">{title}</p>'
@@ -328,7 +336,8 @@ def figure_html(fig_id: str, title: str, desc: str, vl: dict, spec_text: str | N
 
 SPACER = "\n\n".join(
     f"Paragraph {i} of text that pushes the charts below the fold, so that the page's first "
-    "screen has no chart near it." for i in range(40)
+    "screen has no chart near it."
+    for i in range(40)
 )
 
 
@@ -346,13 +355,28 @@ def site(tmp_path_factory) -> Path:
     (content / "chapters").mkdir()
     (base / "plugins").mkdir()
     (base / "plugins" / "dd_runtime_fixture.py").write_text(FIXTURE_PLUGIN)
-    bars = figure_html("fig-bars", "Agreements by state", "Bar chart: Georgia leads.",
-                       bar_spec(), interactive_spec(bar_spec()))
-    line = figure_html("fig-line", "Agreements by month", "Line chart: rising.",
-                       series_line_spec(), interactive_spec(series_line_spec()))
+    bars = figure_html(
+        "fig-bars",
+        "Agreements by state",
+        "Bar chart: Georgia leads.",
+        bar_spec(),
+        interactive_spec(bar_spec()),
+    )
+    line = figure_html(
+        "fig-line",
+        "Agreements by month",
+        "Line chart: rising.",
+        series_line_spec(),
+        interactive_spec(series_line_spec()),
+    )
     write_page(content, "charts", "Charts", f"{SPACER}\n\n{bars}\n\nBetween.\n\n{line}\n\nEnd.")
-    broken = figure_html("fig-broken", "Broken spec", "A chart whose spec is wrong.",
-                         bar_spec(), '{"marks":[{"type":"no-such-mark"}]}')
+    broken = figure_html(
+        "fig-broken",
+        "Broken spec",
+        "A chart whose spec is wrong.",
+        bar_spec(),
+        '{"marks":[{"type":"no-such-mark"}]}',
+    )
     write_page(content, "broken", "Broken", f"{broken}\n\nEnd.")
     static_only = figure_html("fig-static", "Static only", "Not interactive.", bar_spec(), None)
     write_page(content, "plain", "Plain", f"Just text.\n\n{static_only}")
@@ -385,8 +409,7 @@ def test_site_pages_carry_the_loader_only_where_a_chart_is_interactive(site, bun
     assert (site / "theme" / "js" / bundle.runtime_name).read_bytes() == bundle.runtime
     assert (site / "theme" / "js" / bundle.loader_name).read_bytes() == bundle.loader
     # Page weight: the initial load's only script is the loader (no chart JavaScript).
-    initial_js = sum((site / s.split('src="../')[1].split('"')[0]).stat().st_size
-                     for s in loader)
+    initial_js = sum((site / s.split('src="../')[1].split('"')[0]).stat().st_size for s in loader)
     assert initial_js == len(bundle.loader) < 1500
 
 
@@ -412,10 +435,12 @@ class _HostHandler(http.server.SimpleHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def server(site):
-    handler = type("Host", (_HostHandler,), {"rules": parse_headers(
-        (site / "_headers").read_text())})
+    handler = type(
+        "Host", (_HostHandler,), {"rules": parse_headers((site / "_headers").read_text())}
+    )
     httpd = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(handler, directory=str(site)))
+        ("127.0.0.1", 0), functools.partial(handler, directory=str(site))
+    )
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{httpd.server_address[1]}"
@@ -544,8 +569,7 @@ def test_chart_visible_on_arrival_waits_for_the_pointer(browser, server):
 
 @pytest.mark.browser
 def test_dark_mode_repaints_the_live_chart_with_the_themes_dark_colours(browser, server):
-    context, page, watch, _ = open_page(browser, server, "pages/charts.html",
-                                        color_scheme="dark")
+    context, page, watch, _ = open_page(browser, server, "pages/charts.html", color_scheme="dark")
     try:
         page.locator("#fig-bars .dd-graphic").hover()
         page.wait_for_selector("#fig-bars[data-dd-live=ready]", timeout=10_000)
@@ -562,7 +586,7 @@ def test_dark_mode_repaints_the_live_chart_with_the_themes_dark_colours(browser,
         tooltip.wait_for(state="visible", timeout=5_000)
         background = tooltip.evaluate("e => getComputedStyle(e).backgroundColor")
         dark_bg = TOKENS["background"]["dark"].lstrip("#")
-        rgb = tuple(int(dark_bg[i:i + 2], 16) for i in (0, 2, 4))
+        rgb = tuple(int(dark_bg[i : i + 2], 16) for i in (0, 2, 4))
         assert background == f"rgb({rgb[0]}, {rgb[1]}, {rgb[2]})"
         assert watch.errors() == []
     finally:
@@ -586,8 +610,9 @@ def test_a_broken_spec_keeps_the_static_svg_and_warns_once(browser, server):
 
 @pytest.mark.browser
 def test_without_javascript_every_chart_is_an_svg_with_its_name(browser, server):
-    context, page, watch, _ = open_page(browser, server, "pages/charts.html",
-                                        java_script_enabled=False)
+    context, page, watch, _ = open_page(
+        browser, server, "pages/charts.html", java_script_enabled=False
+    )
     try:
         for name in ("Agreements by state", "Agreements by month"):
             img = page.get_by_role("img", name=name)
