@@ -956,3 +956,34 @@ def test_validate_options_fills_defaults_and_sets_keys():
 def test_altair_gets_no_dataframe_rows_limit(growth):
     # A python chart may carry its DataFrame; the directive layer caps rows, not Altair.
     assert alt.data_transformers.options.get("max_rows") is None
+
+
+def test_annotation_labels_flip_or_wrap_to_stay_inside_the_plot():
+    from datadirectives.charts import _place_label
+
+    assert _place_label("Order", 0.1, 600, 5) == ("left", "Order")  # text right of the rule
+    assert _place_label("Order", 0.9, 600, 5) == ("right", "Order")  # text left of the rule
+    # Near the right edge of a narrow plot with no room on the left either: wrapped.
+    align, text = _place_label("Executive order, Jan. 20, 2025", 0.7, 150, 5)
+    assert (
+        align == "right"
+        and isinstance(text, list)
+        and " ".join(text) == ("Executive order, Jan. 20, 2025")
+    )
+
+
+def test_long_annotation_label_wraps_in_a_narrow_chart(growth):
+    label = "Executive order on immigration enforcement, Jan. 20, 2025"
+    narrow = build_chart(
+        {**LINE, "annotations": [{"rule": "2025-03-20", "label": label}]}, growth, width=340
+    )
+    texts_in_spec = [
+        layer["encoding"]["text"]["value"]
+        for layer in narrow.to_dict()["layer"]
+        if "text" in layer.get("encoding", {})
+    ]
+    assert isinstance(texts_in_spec[0], list) and len(texts_in_spec[0]) > 1
+    svg = render(narrow)
+    assert all(word in svg for word in label.split())
+    wide = build_chart({**LINE, "annotations": [{"rule": "2025-01-20", "label": "EO"}]}, growth)
+    assert "EO" in texts(render(wide))

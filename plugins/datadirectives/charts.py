@@ -64,6 +64,7 @@ FACET_HEIGHT = 160
 MAX_DIRECT_LABELS = 6  # more series than this get a legend
 MAX_FACETS = 60
 FACET_SPACING = 16
+CHAR_WIDTH = 0.56  # average glyph width of the system sans fonts, in em, to estimate labels
 
 
 def _sort_option(value: Any) -> Any:
@@ -591,7 +592,17 @@ def _xy_chart(opts: dict, frame: pd.DataFrame, width: int) -> alt.TopLevelMixin:
         layers = [base.mark_point()]
     if direct:
         layers += _direct_labels(data, x, y, color, stack, mark, height)
-    layers += _annotations(opts["annotations"] or [], x, y, data, horizontal)
+    columns = 1
+    if facet is not None:
+        columns = opts["columns"] or min(data[facet.field].nunique(dropna=False), 3)
+    panel = _panel_width(width, columns) if facet is not None else width
+    # Roughly what is left for the plot once the y labels and direct labels take their room,
+    # so that annotation labels can be kept inside it.
+    plot_width = panel - 45
+    if direct:
+        longest = max(len(str(v)) for v in data[color.field].dropna().unique())
+        plot_width -= longest * CHAR_WIDTH * TOKENS["font_size"]["direct_label"] + 8
+    layers += _annotations(opts["annotations"] or [], x, y, data, max(plot_width, 60))
 
     chart_data = alt.Data(values=records)
     if facet is None:
@@ -606,9 +617,6 @@ def _xy_chart(opts: dict, frame: pd.DataFrame, width: int) -> alt.TopLevelMixin:
             height=height,
             autosize=alt.AutoSizeParams(type="fit", contains="padding"),
         )
-    n = data[facet.field].nunique(dropna=False)
-    columns = opts["columns"] or min(n, 3)
-    panel = max(60, int((width - 60 - (columns - 1) * FACET_SPACING) / columns))
     inner = alt.layer(*layers).properties(width=panel, height=height)
     chart = inner.facet(
         facet=alt.Facet(
@@ -623,6 +631,11 @@ def _xy_chart(opts: dict, frame: pd.DataFrame, width: int) -> alt.TopLevelMixin:
         spacing=FACET_SPACING,
     )
     return _finish(chart)
+
+
+def _panel_width(width: int, columns: int) -> int:
+    """Width of one small multiple so that `columns` of them (and one y axis) fill `width`."""
+    return max(60, int((width - 60 - (columns - 1) * FACET_SPACING) / columns))
 
 
 def _stack(opts: dict, mark: str, color: Enc | None) -> Any:
@@ -900,8 +913,32 @@ def _fraction(value: Any, enc: Enc, data: pd.DataFrame) -> float:
     return known.index(value) / max(len(known) - 1, 1) if value in known else 0.5
 
 
+def _place_label(label: str, frac: float, plot_width: float, gap: float) -> tuple[str, Any]:
+    """Align a label beside an x position so it stays inside the plot, wrapping if need be.
+
+    Returns (align, text): "left" puts the text to the right of the point, "right" to its
+    left; text is a string, or a list of lines when neither side has room for one line.
+    """
+    char = CHAR_WIDTH * TOKENS["font_size"]["annotation"]
+    room = {"left": plot_width * (1 - frac) - gap, "right": plot_width * frac - gap}
+    preferred = "right" if frac > 0.6 else "left"
+    other = "left" if preferred == "right" else "right"
+    for align in (preferred, other):
+        if len(label) * char <= room[align]:
+            return align, label
+    align = max((preferred, other), key=lambda a: room[a])
+    per_line = max(int(room[align] / char), 8)
+    lines: list[str] = []
+    for word in label.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= per_line:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return align, lines if len(lines) > 1 else label
+
+
 def _annotations(
-    items: list[dict], x: Enc, y: Enc, data: pd.DataFrame, horizontal: bool
+    items: list[dict], x: Enc, y: Enc, data: pd.DataFrame, plot_width: float
 ) -> list[alt.Chart]:
     """Rules and labelled points, each drawn once (per panel) whatever the data's length."""
     layers = []
@@ -911,22 +948,21 @@ def _annotations(
         where = f"annotation {i}"
         # An aggregate down to one row, so the datum-positioned mark is drawn once.
         one = alt.Chart().transform_aggregate(dd_count="count()")
-        label = alt.value(item["label"])
         if "rule" in item:
             ((axis_name, raw),) = item["rule"].items()
             enc = x if axis_name == "x" else y
             value = _annotation_value(raw, enc, data, f"{where}: rule")
             if axis_name == "x":
-                right = _fraction(value, x, data) > 0.6
+                align, text = _place_label(item["label"], _fraction(value, x, data), plot_width, 5)
                 layers.append(one.mark_rule(strokeDash=[4, 3]).encode(x=_datum(value)))
                 layers.append(
                     one.mark_text(
-                        align="right" if right else "left",
-                        dx=-5 if right else 5,
+                        align=align,
+                        dx=-5 if align == "right" else 5,
                         baseline="top",
                         color=text_colour,
                         fontSize=size,
-                    ).encode(x=_datum(value), y=alt.value(0), text=label)
+                    ).encode(x=_datum(value), y=alt.value(0), text=alt.value(text))
                 )
             else:
                 layers.append(one.mark_rule(strokeDash=[4, 3]).encode(y=_datum(value)))
@@ -937,12 +973,12 @@ def _annotations(
                         dy=-3,
                         color=text_colour,
                         fontSize=size,
-                    ).encode(y=_datum(value), x=alt.value("width"), text=label)
+                    ).encode(y=_datum(value), x=alt.value("width"), text=alt.value(item["label"]))
                 )
         else:
             xv = _annotation_value(item["point"]["x"], x, data, f"{where}: point x")
             yv = _annotation_value(item["point"]["y"], y, data, f"{where}: point y")
-            right = _fraction(xv, x, data) > 0.6
+            align, text = _place_label(item["label"], _fraction(xv, x, data), plot_width, 8)
             pos = {"x": _datum(xv), "y": _datum(yv)}
             layers.append(
                 one.mark_point(filled=False, size=90, strokeWidth=1.5, color=text_colour).encode(
@@ -951,13 +987,13 @@ def _annotations(
             )
             layers.append(
                 one.mark_text(
-                    align="right" if right else "left",
-                    dx=-8 if right else 8,
+                    align=align,
+                    dx=-8 if align == "right" else 8,
                     dy=-8,
                     baseline="bottom",
                     color=text_colour,
                     fontSize=size,
-                ).encode(text=label, **pos)
+                ).encode(text=alt.value(text), **pos)
             )
     return layers
 
@@ -966,8 +1002,14 @@ def _annotations(
 
 
 @lru_cache(maxsize=1)
-def _topology() -> dict:
-    return json.loads(GEO_FILE.read_text(encoding="utf-8"))
+def _topology() -> str:
+    """The state shapes as compact JSON text.
+
+    Inlined as a string (Vega-Lite parses it with the topojson format), not as a dict:
+    Altair copies and walks every nested list of a dict on each method call, which costs
+    about a second per map for this file; a string costs nothing.
+    """
+    return json.dumps(json.loads(GEO_FILE.read_text(encoding="utf-8")), separators=(",", ":"))
 
 
 def _map_chart(opts: dict, frame: pd.DataFrame, width: int) -> alt.TopLevelMixin:
