@@ -8,7 +8,9 @@ templates and CSS, and must not depend on data/.
 
 Two builds: the development build (`make html`: SITEURL unset, relative URLs, no feed) and the
 published build (`make publish`: SITEURL under a sub-path, links still relative, Atom feed on).
-Assertions are on parsed HTML/XML, never on regexes of whole pages.
+Assertions are on parsed HTML/XML, never on regexes of whole pages. The tests marked `browser`
+load the development build, served under /explainer/, in Debian's Chromium (layout from 320 to
+1280 px, colour schemes, focus, reduced motion, print).
 """
 
 from __future__ import annotations
@@ -591,3 +593,120 @@ def test_two_builds_are_byte_identical(dev_site, tmp_path):
     second = {p.relative_to(again): p.read_bytes() for p in again.rglob("*") if p.is_file()}
     assert first.keys() == second.keys()
     assert [k for k in first if first[k] != second[k]] == []
+
+
+# ---- in a real browser: layout widths, schemes, focus, motion, print ---------------------------
+
+
+@pytest.fixture(scope="module")
+def served(dev_site, tmp_path_factory):
+    """The development build served from a sub-path, /explainer/, as a static host would."""
+    from tests.static_server import StaticServer
+
+    parent = tmp_path_factory.mktemp("served")
+    site = parent / "explainer"
+    shutil.copytree(dev_site, site)
+    (site / "theme" / "charts.css").write_text("/* written by the plugin */\n", encoding="utf-8")
+    with StaticServer(parent) as server:
+        yield server.url + "explainer/"
+
+
+def open_page(browser, url: str, **context):
+    ctx = browser.new_context(**context)
+    page = ctx.new_page()
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    # A favicon fetch still in flight when the test moves on is aborted, not broken; a missing
+    # file shows up as a console error ("Failed to load resource: 404").
+    page.on(
+        "requestfailed",
+        lambda r: None if r.failure == "net::ERR_ABORTED" else problems.append(f"failed: {r.url}"),
+    )
+    page.goto(url)
+    return ctx, page, problems
+
+
+PAGES = ["index.html", "growth.html", "second.html", "pages/about.html", "404.html"]
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", [320, 375, 768, 1280])
+def test_no_horizontal_scroll_and_charts_fit_the_column(served, browser, width):
+    ctx, page, problems = open_page(
+        browser, served + "index.html", viewport={"width": width, "height": 800}
+    )
+    for name in PAGES:
+        page.goto(served + name)
+        assert problems == [], f"{name} at {width}px: {problems}"
+        scroll = page.evaluate("document.documentElement.scrollWidth")
+        assert scroll <= width, f"{name} at {width}px scrolls sideways ({scroll}px wide)"
+        for box in page.evaluate(
+            """[...document.querySelectorAll('.dd-graphic svg')].map(s => {
+                 const r = s.getBoundingClientRect(), p = s.parentElement.getBoundingClientRect();
+                 return [r.left, r.right, p.right, r.height]; })"""
+        ):
+            left, right, parent_right, height = box
+            assert left >= 0 and right <= parent_right + 0.5 and height > 0, (
+                f"{name} at {width}px: chart overflows its column {box}"
+            )
+    ctx.close()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(
+    ("scheme", "bg", "text"),
+    [
+        ("light", "rgb(255, 255, 255)", "rgb(26, 26, 26)"),
+        ("dark", "rgb(18, 18, 18)", "rgb(232, 232, 232)"),
+    ],
+)
+def test_colour_scheme_follows_the_system_setting(served, browser, scheme, bg, text):
+    ctx, page, _ = open_page(browser, served + "growth.html", color_scheme=scheme)
+    style = page.evaluate(
+        "(() => { const s = getComputedStyle(document.body);"
+        " return [s.backgroundColor, s.color]; })()"
+    )
+    assert style == [bg, text]
+    ctx.close()
+
+
+@pytest.mark.browser
+def test_skip_link_shows_on_focus_and_moves_focus_to_main(served, browser):
+    ctx, page, _ = open_page(browser, served + "growth.html")
+    assert page.evaluate("document.querySelector('.skip-link').getBoundingClientRect().bottom") <= 0
+    page.keyboard.press("Tab")
+    focused = page.evaluate(
+        "(() => { const a = document.activeElement, r = a.getBoundingClientRect();"
+        " return [a.className, r.top >= 0 && r.bottom > 0, getComputedStyle(a).outlineStyle]; })()"
+    )
+    assert focused == ["skip-link", True, "solid"], "skip link: first Tab stop, visible, outlined"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+    ctx.close()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(("motion", "behaviour"), [("reduce", "auto"), ("no-preference", "smooth")])
+def test_smooth_scrolling_only_without_reduced_motion(served, browser, motion, behaviour):
+    ctx, page, _ = open_page(browser, served + "growth.html", reduced_motion=motion)
+    assert page.evaluate("getComputedStyle(document.documentElement).scrollBehavior") == behaviour
+    ctx.close()
+
+
+@pytest.mark.browser
+def test_print_opens_data_tables_and_spells_out_links(served, browser):
+    ctx, page, _ = open_page(browser, served + "growth.html")
+    visible = "document.querySelector('details.dd-data table').checkVisibility()"
+    assert page.evaluate(visible) is False, "on screen the data table starts closed"
+    page.emulate_media(media="print")
+    assert page.evaluate(visible) is True, "in print the closed <details> is opened"
+    after = page.evaluate(
+        "getComputedStyle(document.querySelector('.prose a[href^=\"http\"]'), '::after').content"
+    )
+    assert "https://example.com/source" in after
+    hidden = page.evaluate(
+        "[...document.querySelectorAll('.site-nav, .chapter-nav, .toc')]"
+        ".map(n => getComputedStyle(n).display)"
+    )
+    assert hidden and set(hidden) == {"none"}
+    ctx.close()
