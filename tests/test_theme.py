@@ -328,6 +328,21 @@ def test_landing_page_that_links_every_chapter_gets_no_second_list(tmp_path):
     }
 
 
+def test_without_a_landing_page_the_index_template_lists_the_chapters(tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURE, content)
+    (content / "pages" / "home.md").unlink()
+    doc = parse(build(tmp_path / "out", PATH=str(content)) / "index.html")
+    assert doc.find_all("h1")[0].text == "287(g), explained"
+    cards = doc.find_all("ol", class_="chapter-list")[0]
+    assert [a.attrs["href"] for a in cards.find_all("a")] == [
+        "./growth.html",
+        "./second.html",
+        "./tenth.html",
+    ]
+    assert meta(doc, "og:image") == "./theme/img/card-default.png"
+
+
 def test_404_page_links_home(dev_site, prod_site):
     doc = parse(dev_site / "404.html")
     assert doc.find_all("h1")[0].text == "Page not found"
