@@ -872,6 +872,16 @@ ERRORS = [
         r"'jem' in column 'model' is not a US state, territory, postal code or FIPS code",
     ),
     ({"mark": "map", "state": "month", "x": "month:T"}, "x", r"'x' does not apply to mark: map"),
+    (
+        {"mark": "map", "state": "model", "tooltip": ["sum(total):Q"]},
+        "tooltip",
+        r"its tooltips are plain columns",
+    ),
+    (
+        {"mark": "bar", "x": "month:T", "y": "total:Q", "sort": "-y"},
+        "sort",
+        r"sort orders the bars of a category axis, but x \(month\) is :T",
+    ),
 ]
 
 
@@ -987,3 +997,10 @@ def test_long_annotation_label_wraps_in_a_narrow_chart(growth):
     assert all(word in svg for word in label.split())
     wide = build_chart({**LINE, "annotations": [{"rule": "2025-01-20", "label": "EO"}]}, growth)
     assert "EO" in texts(render(wide))
+
+
+def test_map_state_column_may_also_be_a_tooltip():
+    frame = pd.DataFrame({"st": ["TX", "GU"], "n": [3, 1]}, index=[7, 7])  # duplicate labels
+    chart = build_chart({"mark": "map", "state": "st", "tooltip": ["st:N", "n:Q"]}, frame)
+    assert rows_of(chart) == [{"st": "Texas", "n": 3}]
+    assert chart.dd_notes == ["Not shown on the map: Guam."]

@@ -664,6 +664,13 @@ def _category_sort(
             return category.sort
         # Newsroom default: horizontal bars ranked, largest on top.
         return "-x" if mark == "bar" and horizontal else None
+    if category.type in "QT":
+        axis = "y" if horizontal else "x"
+        raise DirectiveError(
+            f"sort orders the bars of a category axis, but {axis} ({category.source}) is "
+            f":{category.type}; remove sort, or make {axis} a category (:N or :O)",
+            key="sort",
+        )
     if isinstance(sort, list):
         known = [str(v) for v in data[category.field].dropna().unique()]
         for v in sort:
@@ -1031,8 +1038,14 @@ def _map_chart(opts: dict, frame: pd.DataFrame, width: int) -> alt.TopLevelMixin
         _resolve("tooltip", t, frame, converted, f"tooltip item {i}")
         for i, t in enumerate(opts["tooltip"] or [], start=1)
     ]
+    if any(t.aggregate for t in tips):
+        raise DirectiveError(
+            "tooltip: a map takes one row per state, so its tooltips are plain columns "
+            "(e.g. total:Q, not sum(total):Q)",
+            key="tooltip",
+        )
     matched, not_shown, seen = [], [], {}
-    for index, raw in frame[state].items():
+    for position, raw in enumerate(frame[state].tolist()):
         hit = us_states.lookup(raw)
         if hit is None:
             if pd.isna(raw) or str(raw).strip() == "":
@@ -1055,14 +1068,15 @@ def _map_chart(opts: dict, frame: pd.DataFrame, width: int) -> alt.TopLevelMixin
             )
         seen[fips] = raw
         if fips in us_states.DRAWABLE:
-            matched.append((index, name))
+            matched.append((position, name))
         else:
             not_shown.append(name)
     encs = [e for e in [color, *tips] if e]
     data = _prepare(frame, encs, converted)
-    data.insert(0, state, frame[state])
-    data = data.loc[[i for i, _ in matched]].copy()
-    data[state] = [name for _, name in matched]
+    if state not in data.columns:
+        data.insert(0, state, frame[state].to_numpy())
+    data = data.iloc[[p for p, _ in matched]].copy()
+    data[state] = [name for _, name in matched]  # the map's own names, for the table too
     data = data.loc[:, ~data.columns.duplicated()].sort_values(state, kind="mergesort")
     rows = _records(data)
     height = opts["height"] or round(width * 0.62)
