@@ -725,3 +725,10 @@ def test_print_opens_data_tables_and_spells_out_links(served, browser):
     )
     assert hidden and set(hidden) == {"none"}
     ctx.close()
+
+
+def test_chart_dark_mode_css_is_for_screens_only(dev_site):
+    """Printing from a dark-mode browser must not print light-on-white chart text."""
+    links = parse(dev_site / "growth.html").find_all("link", rel="stylesheet")
+    media = {link.attrs["href"]: link.attrs.get("media") for link in links}
+    assert media == {"./theme/css/site.css": None, "./theme/charts.css": "screen"}
