@@ -378,6 +378,18 @@ def site(tmp_path_factory) -> Path:
         '{"marks":[{"type":"no-such-mark"}]}',
     )
     write_page(content, "broken", "Broken", f"{broken}\n\nEnd.")
+    # A static SVG laid out with other font metrics than the browser's (as vl-convert's
+    # fonts can be): smaller labels give a narrower, differently proportioned viewBox.
+    small = bar_spec()
+    small["config"] = {**small["config"], "axis": {**small["config"]["axis"], "labelFontSize": 9}}
+    fonts = figure_html(
+        "fig-fonts",
+        "Other fonts",
+        "A static SVG with other metrics.",
+        small,
+        interactive_spec(bar_spec()),
+    )
+    write_page(content, "fonts", "Fonts", f"{fonts}\n\nEnd.")
     static_only = figure_html("fig-static", "Static only", "Not interactive.", bar_spec(), None)
     write_page(content, "plain", "Plain", f"Just text.\n\n{static_only}")
     out = base / "output"
@@ -588,6 +600,24 @@ def test_dark_mode_repaints_the_live_chart_with_the_themes_dark_colours(browser,
         dark_bg = TOKENS["background"]["dark"].lstrip("#")
         rgb = tuple(int(dark_bg[i : i + 2], 16) for i in (0, 2, 4))
         assert background == f"rgb({rgb[0]}, {rgb[1]}, {rgb[2]})"
+        assert watch.errors() == []
+    finally:
+        context.close()
+
+
+@pytest.mark.browser
+def test_live_chart_keeps_the_static_box_when_its_layout_differs(browser, server):
+    context, page, watch, _ = open_page(browser, server, "pages/fonts.html")
+    try:
+        static = page.locator("#fig-fonts .dd-graphic > svg")
+        before, ratio = static.bounding_box(), static.get_attribute("viewBox")
+        page.locator("#fig-fonts .dd-graphic").hover()
+        page.wait_for_selector("#fig-fonts[data-dd-live=ready]", timeout=10_000)
+        live = page.locator("#fig-fonts .dd-live > svg")
+        assert live.get_attribute("viewBox") != ratio, "the fixture should differ in layout"
+        after = live.bounding_box()
+        for key in ("x", "y", "width", "height"):
+            assert abs(after[key] - before[key]) <= 1, (key, before, after)
         assert watch.errors() == []
     finally:
         context.close()

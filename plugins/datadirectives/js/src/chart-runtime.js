@@ -88,6 +88,12 @@ function swapIn(old, drawn) {
     if (value !== null) svg.setAttribute(name, value);
   }
   svg.classList.add(...old.classList);
+  // The browser's fonts can make Vega's layout a few pixels wider than vl-convert's. The
+  // theme sizes chart SVGs by width (height: auto), so the ratio of the width and height
+  // copied above sets the box; aspect-ratio (CSSOM, CSP-safe) pins the static ratio for any
+  // stylesheet that goes by the viewBox instead. The drawing scales inside: no box moves.
+  const vb = old.viewBox && old.viewBox.baseVal;
+  if (vb && vb.width && vb.height) svg.style.aspectRatio = `${vb.width} / ${vb.height}`;
   old.replaceWith(box);
 }
 
