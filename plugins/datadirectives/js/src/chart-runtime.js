@@ -132,6 +132,10 @@ darkQuery.addEventListener("change", () => {
 
 /* Tooltips: one shared element, styled through the CSSOM only. */
 
+// A tooltip is fixed to the viewport: when the page moves under it (a touch scroll after a
+// tap), it no longer points at anything.
+addEventListener("scroll", () => hideTooltip(), { passive: true });
+
 function tooltipElement() {
   if (tooltipEl) return tooltipEl;
   tooltipEl = document.createElement("div");

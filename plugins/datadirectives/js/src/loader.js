@@ -16,6 +16,7 @@
   if (!src || !window.IntersectionObserver) return; // old browsers keep the static SVG
   var url = new URL(src, document.baseURI).href;
   var runtime = null;
+  var warned = false;
   var seen = new WeakSet();
   var figures = [];
 
@@ -26,7 +27,10 @@
     runtime = runtime || import(url);
     runtime.then(
       function (mod) { mod.enhance(figure); },
-      function (err) { console.warn("dd-chart: the chart runtime did not load;", err); }
+      function (err) {
+        if (!warned) console.warn("dd-chart: the chart runtime did not load;", err);
+        warned = true;
+      }
     );
   }
 
