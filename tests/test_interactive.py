@@ -94,6 +94,38 @@ def stacked_area_spec() -> dict:
     return spec
 
 
+def facet_line_spec() -> dict:
+    values = [dict(m, model=k) for m in MONTHS for k in ("jail", "task force")]
+    inner = line_spec()
+    return {
+        "data": {"values": values},
+        "facet": {"field": "model", "type": "nominal"},
+        "columns": 2,
+        "spec": {k: inner[k] for k in ("mark", "encoding", "width", "height")},
+        "config": vega_config(),
+    }
+
+
+def map_spec() -> dict:
+    def square(x, y):
+        ring = [[x, y], [x + 1, y], [x + 1, y + 1], [x, y + 1], [x, y]]
+        return {"type": "Polygon", "coordinates": [ring]}
+
+    features = [
+        {"type": "Feature", "properties": {"name": n, "n": v}, "geometry": square(i, 0)}
+        for i, (n, v) in enumerate([("A", 3), ("B", 1500)])
+    ]
+    return {
+        "data": {"values": features},
+        "mark": "geoshape",
+        "projection": {"type": "mercator"},
+        "encoding": {"color": {"field": "properties.n", "type": "quantitative", "title": "N"}},
+        "width": 300,
+        "height": 200,
+        "config": vega_config(),
+    }
+
+
 def _svg_frame(svg: str) -> tuple[str, str, str]:
     """(width, height, first translate) of an SVG: its size and where the plot sits."""
     root = re.search(r"<svg\b[^>]*>", svg).group(0)
@@ -115,7 +147,9 @@ def test_spec_is_compiled_vega_with_inline_data_and_no_extras():
     assert not any("url" in d for d in vega["data"])
 
 
-@pytest.mark.parametrize("make", [line_spec, bar_spec, stacked_area_spec])
+@pytest.mark.parametrize(
+    "make", [line_spec, bar_spec, stacked_area_spec, facet_line_spec, map_spec]
+)
 def test_live_chart_has_the_static_charts_size_and_layout(make):
     # Hover dots and outlines must not move anything: same size, same plot origin.
     static = vlc.vegalite_to_svg(make())
@@ -158,6 +192,15 @@ def test_bar_gets_outline_on_hover_and_tooltip_keeps_axis_format():
     assert '"State": ' in enc["tooltip"]["signal"]
     outline = TOKENS["colors"]["text"][0]
     assert enc["stroke"][0]["value"] == outline and enc["stroke"][-1] == {"value": None}
+
+
+def test_faceted_lines_and_maps_get_tooltips_too():
+    facet = json.loads(interactive_spec(facet_line_spec()))
+    assert any(m["type"] == "symbol" and "tooltip" in m["encode"]["update"] for m in _marks(facet))
+    shapes = [m for m in _marks(json.loads(interactive_spec(map_spec()))) if m["type"] == "shape"]
+    update = shapes[0]["encode"]["update"]
+    assert '"N": format(datum["properties.n"], ",")' in update["tooltip"]["signal"]
+    assert update["stroke"][0]["value"] == TOKENS["colors"]["text"][0]
 
 
 def test_an_authors_tooltip_and_selection_are_kept():
