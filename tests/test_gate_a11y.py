@@ -11,9 +11,10 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from tests.qa.browser import Monitor, chart_name_problems, keyboard_problems, report, run_axe
+from tests.qa.browser import Monitor, chart_name_problems, keyboard_problems, run_axe
 from tests.qa.browser import settle as settle_page
 from tests.qa.pages import slug
+from tests.qa.report import fail_on
 from tests.qa.tools import require_npm_tools
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
@@ -79,11 +80,11 @@ def audit(request, browser, root_server, site_pages, screenshots_dir) -> Audit:
 
 
 def test_axe_finds_no_wcag22_aa_violations(audit):
-    assert not any(audit.axe.values()), "axe-core violations:\n" + report(audit.axe)
+    fail_on(audit.axe, "axe-core violations (WCAG 2.2 AA)")
 
 
 def test_every_chart_has_an_accessible_name(audit):
-    assert not any(audit.names.values()), "charts without a name:\n" + report(audit.names)
+    fail_on(audit.names, "charts without an accessible name")
 
 
 def test_full_page_screenshots_are_saved(audit, site_pages):
@@ -104,4 +105,4 @@ def test_keyboard_reaches_every_control_in_order_with_visible_focus(
         page.add_style_tag(content=NO_TRANSITIONS)
         problems[name] = keyboard_problems(page)
     context.close()
-    assert not any(problems.values()), "keyboard problems:\n" + report(problems)
+    fail_on(problems, f"keyboard problems at {width} px")

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.qa.browser import Monitor, nojs_chart_problems, report, settle
+from tests.qa.browser import Monitor, nojs_chart_problems, settle
+from tests.qa.report import fail_on
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
@@ -33,7 +34,7 @@ def test_no_console_errors_failed_or_foreign_requests(
         page.wait_for_load_state("networkidle")
         problems[name] = monitor.take()
     context.close()
-    assert not any(problems.values()), f"browser problems ({where}):\n" + report(problems)
+    fail_on(problems, f"browser problems (served from the {where})")
 
 
 @pytest.mark.parametrize("width", [375, 1280])
@@ -47,4 +48,4 @@ def test_charts_are_visible_svgs_without_javascript(browser, root_server, site_p
         page.goto(root_server.url + name)
         problems[name] = nojs_chart_problems(page)
     context.close()
-    assert not any(problems.values()), "charts without JavaScript:\n" + report(problems)
+    fail_on(problems, f"charts without JavaScript at {width} px")

@@ -92,10 +92,12 @@ def test_sitemap_checker_wants_absolute_locs_when_siteurl_is_set():
 
 @pytest.mark.slow
 def test_crawler_reports_dead_links_anchors_downloads_and_other_hosts(broken_server):
-    problems = crawl(broken_server.url, ["links.html"]).problems
+    report = crawl(broken_server.url, ["links.html"])
+    problems = report.problems
     assert has(problems, "'missing-page.html'", "answers 404")
     assert has(problems, "'axe-img-no-alt.html#no-such-id'", "no element with id='no-such-id'")
-    assert has(problems, "'https://example.org/elsewhere'", "points to another host")
+    assert has(report.foreign_links, "'https://example.org/elsewhere'", "a link to another host")
+    assert has(problems, "<link href> 'https://example.org/print.css'", "loads from another host")
     assert has(problems, "'data/missing.csv'", "answers 404")
     assert has(problems, "/links.html: no <link rel=icon>")
     # The canonical link names the public host: metadata, not a request, so allowed.

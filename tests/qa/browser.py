@@ -253,13 +253,3 @@ def nojs_chart_problems(page) -> list[str]:
         if not box or box["width"] < 1 or box["height"] < 1:
             problems.append(f"figure.dd-chart {name}: svg has no size without JavaScript ({box})")
     return problems
-
-
-def report(problems: dict[str, list[str]]) -> str:
-    """Problems per page, as a readable block for an assertion message."""
-    lines = []
-    for page, items in problems.items():
-        if items:
-            lines.append(f"{page}:")
-            lines += [f"  - {item}" for item in items]
-    return "\n".join(lines)

@@ -5,8 +5,10 @@ which are exactly the links that break when the site is served from a sub-path. 
 from the root and from /explainer/, a site-absolute link answers 404 in the second case.
 
 Every href/src/srcset on every page (and every url() in the CSS) must answer 200; every
-#fragment must name an id on the target page; nothing may point to another host except the
-canonical link and Open Graph metadata, which are addresses, not requests.
+#fragment must name an id on the target page; nothing may load from another host (canonical
+and Open Graph metadata are addresses, not requests, so they may name the public host). Links
+a reader follows to another host (<a>, <area>) are listed apart, in `foreign_links`. Every page
+declares an icon, or browsers ask the host root for /favicon.ico (outside a sub-path site).
 """
 
 from __future__ import annotations
@@ -42,7 +44,20 @@ URL_ATTRS = {
     ("blockquote", "cite"),
     ("q", "cite"),
 }
+# References a reader follows (navigation), rather than ones the browser loads by itself.
+NAVIGATION = {"<a href>", "<area href>"}
 SRCSET_TAGS = {"img", "source"}
+# Metadata whose content is a URL (not og:image:alt and friends, which are text).
+META_URLS = {
+    "og:url",
+    "og:image",
+    "og:image:url",
+    "og:image:secure_url",
+    "og:video",
+    "og:audio",
+    "twitter:image",
+    "twitter:url",
+}
 SKIP_SCHEMES = {"mailto", "tel", "data", "sms"}
 CSS_URL = re.compile(r"""url\(\s*(['"]?)([^'")]+)\1\s*\)|@import\s+(['"])([^'"]+)\3""")
 
@@ -88,7 +103,7 @@ class _PageParser(HTMLParser):
                 if candidate.strip():
                     self.refs.append(Ref(candidate.split()[0], line, f"<{tag} srcset>"))
         prop = a.get("property", "") or a.get("name", "")
-        if tag == "meta" and re.match(r"^(og|twitter):.*(url|image)", prop) and a.get("content"):
+        if tag == "meta" and prop in META_URLS and a.get("content"):
             self.refs.append(Ref(a["content"], line, f"<meta {prop}>", metadata=True))
 
     handle_startendtag = handle_starttag
@@ -107,6 +122,9 @@ class CrawlReport:
     """What the crawl found: problems (located strings) and every URL it fetched."""
 
     problems: list[str] = field(default_factory=list)
+    # Links a reader may follow to another host (<a>/<area>): not requests, kept apart so the
+    # gate on them can be judged on its own (see docs/testing.md).
+    foreign_links: list[str] = field(default_factory=list)
     fetched: dict[str, int] = field(default_factory=dict)
     pages: list[str] = field(default_factory=list)
 
@@ -117,7 +135,7 @@ def _fetch(url: str) -> Fetched:
             return Fetched(r.status, r.headers.get("Content-Type", ""), r.read())
     except urllib.error.HTTPError as err:
         return Fetched(err.code, "", b"", str(err))
-    except (urllib.error.URLError, OSError) as err:
+    except (urllib.error.URLError, OSError, ValueError) as err:  # ValueError: InvalidURL
         return Fetched(0, "", b"", str(err))
 
 
@@ -188,10 +206,14 @@ def crawl(base_url: str, seeds: list[str] = ("",)) -> CrawlReport:
                 report.problems.append(f"{where}: unsupported URL scheme {parsed.scheme!r}")
                 continue
             if parsed.netloc != origin.netloc:
-                if not ref.metadata:
+                if ref.what in NAVIGATION:
+                    report.foreign_links.append(
+                        f"{where}: a link to another host ({parsed.netloc})"
+                    )
+                elif not ref.metadata:
                     report.problems.append(
-                        f"{where}: points to another host ({parsed.netloc}); the site must "
-                        f"not link or load anything outside itself"
+                        f"{where}: loads from another host ({parsed.netloc}); the site must "
+                        f"not request anything outside itself"
                     )
                 continue
             url, fragment = urldefrag(target)
