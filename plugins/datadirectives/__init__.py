@@ -6,12 +6,15 @@ flow: each receiver is a module-level function in plugin.py.
 
 from pelican import signals
 
-from . import plugin
+from . import plugin, runtime
 
 
 def register():
     """Connect the plugin to Pelican's signals."""
-    signals.initialized.connect(plugin.initialized)
-    signals.readers_init.connect(plugin.readers_init)
-    signals.content_object_init.connect(plugin.content_object_init)
+    signals.initialized.connect(plugin.initialized)  # settings, data package, extension
+    signals.readers_init.connect(plugin.readers_init)  # directives know their file
+    signals.generator_init.connect(runtime.on_generator_init)  # chart loader URL for templates
+    signals.content_object_init.connect(plugin.content_object_init)  # data links, share image
+    # One receiver for the end, because order matters: files first, then hashed names,
+    # then the _headers file that lists the hashed names.
     signals.finalized.connect(plugin.finalized)

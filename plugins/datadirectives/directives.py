@@ -129,12 +129,7 @@ class Renderer:
 
     def _render(self, kind: str, options: dict, body: str, source: str) -> str:
         csv_name = options.get("data")
-        csv_path = resolve_csv(csv_name, self.config.data_dir)
-        csv_sha = render.hashlib.sha256(csv_path.read_bytes()).hexdigest()
-        key = render.cache_key(kind, body, csv_sha, render.canonical_json(self._meta(csv_name)),
-                               str(self.config.width), str(self.config.max_rows),
-                               str(self.config.interactive),
-                               render.folder_fingerprint(str(self.config.functions_dir or "")))
+        key = self.cache_key(kind, body, csv_name)
         entry = None if self.dry_run else self.cache.get(key)
         if entry is None:
             entry = self._chart(options) if kind == "chart" else self._table(options)
@@ -148,6 +143,19 @@ class Renderer:
         else:
             self.records.tables += 1
         return entry["html"]
+
+    def cache_key(self, kind: str, body: str, csv_name) -> str:
+        """The render-cache key of a block: a hash of everything that can change its HTML.
+
+        Public because prerender.py computes the same keys to find the blocks to render in
+        parallel before Pelican reads the content; one definition keeps the two in step.
+        """
+        csv_path = resolve_csv(csv_name, self.config.data_dir)
+        csv_sha = render.hashlib.sha256(csv_path.read_bytes()).hexdigest()
+        return render.cache_key(kind, body, csv_sha, render.canonical_json(self._meta(csv_name)),
+                                str(self.config.width), str(self.config.max_rows),
+                                str(self.config.interactive),
+                                render.folder_fingerprint(str(self.config.functions_dir or "")))
 
     def _meta(self, csv_name) -> dict:
         return self.package.get(str(csv_name).strip(), {})
@@ -223,10 +231,15 @@ class Renderer:
         live = self.config.interactive if opts["interactive"] is None else opts["interactive"]
         if not live:
             return ""
-        from .interactive import interactive_spec
+        from .interactive import InteractiveSpecError, interactive_spec
 
-        return (f'<script type="application/json" class="dd-spec">{interactive_spec(vl)}'
-                "</script>")
+        try:
+            spec = interactive_spec(vl)
+        except InteractiveSpecError as exc:
+            raise DirectiveError(f"this chart cannot be made interactive ({exc}); add "
+                                 "'interactive: false'", key="interactive") from None
+        return f'<script type="application/json" class="dd-spec">{spec}</script>'
+
 
     def _table(self, options: dict) -> dict:
         opts = check_options(options, TABLE_OPTIONS)

@@ -236,7 +236,7 @@ def resolve(url: str, referrer: str, siteurl: str = "") -> str | None:
     return resolved
 
 
-def _on_finalized(pelican) -> None:
+def on_finalized(pelican) -> None:
     """Pelican `finalized` receiver: fingerprint the output Pelican just wrote."""
     settings = pelican.settings
     if not settings.get("FINGERPRINT_ASSETS", True):
@@ -250,7 +250,7 @@ def _on_finalized(pelican) -> None:
 
 def register_fingerprint(signals) -> None:
     """Connect the fingerprinting step to Pelican's `finalized` signal (call from register())."""
-    signals.finalized.connect(_on_finalized)
+    signals.finalized.connect(on_finalized)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -21,6 +21,7 @@ import shutil
 import sys
 import time
 from pathlib import Path
+from urllib.parse import urlparse
 
 from pelican.readers import MarkdownReader
 
@@ -52,6 +53,11 @@ def initialized(pelican) -> None:
         stop_build(exc)
     renderer = Renderer(config, package)
     settings[STATE] = _State(config, renderer)
+    # Cold builds: render the uncached charts on every core before the readers run
+    # (prerender.py; a warm build only scans). Results and errors are the reader's own.
+    from .prerender import prerender
+
+    prerender(settings, renderer)
     md = settings.setdefault("MARKDOWN", {})
     # Copy, never mutate in place: Pelican's DEFAULT_CONFIG shares these objects.
     extensions = [e for e in md.get("extensions", [])
@@ -178,6 +184,11 @@ def finalized(pelican) -> None:
     css.parent.mkdir(parents=True, exist_ok=True)
     css.write_text(charts_css(), encoding="utf-8")
     cards = write_cards(state, output)
+    from . import fingerprint, headers, runtime
+
+    runtime.on_finalized(pelican)  # the lazily loaded chart runtime
+    fingerprint.on_finalized(pelican)  # content-hashed asset names, references rewritten
+    headers.write_headers(output, urlparse(pelican.settings.get("SITEURL") or "").path)
     report_changed_values(config, records.printed)
     logger.info(
         "datadirectives: %d charts (%d from cache), %d tables, %d values, %d share cards "

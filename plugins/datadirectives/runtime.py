@@ -201,18 +201,18 @@ def _static_dir(settings: dict) -> str:
     return settings.get("THEME_STATIC_DIR", "theme")
 
 
-def _on_generator_init(generator) -> None:
+def on_generator_init(generator) -> None:
     generator.env.globals.update(template_globals(_bundle_once(), _static_dir(generator.settings)))
 
 
-def _on_finalized(pelican) -> None:
+def on_finalized(pelican) -> None:
     write_bundle(_bundle_once(), Path(pelican.output_path), _static_dir(pelican.settings))
 
 
 def register_runtime(signals) -> None:
     """Connect the runtime to Pelican: template globals at start, files at the end."""
-    signals.generator_init.connect(_on_generator_init)
-    signals.finalized.connect(_on_finalized)
+    signals.generator_init.connect(on_generator_init)
+    signals.finalized.connect(on_finalized)
 
 
 def main(argv: list[str] | None = None) -> int:
