@@ -65,8 +65,15 @@ class Cache:
         self.hits = 0
         self.misses = 0
 
+    def path(self, key: str) -> Path:
+        return self.folder / key[:2] / f"{key}.json"
+
+    def has(self, key: str) -> bool:
+        """Whether an entry exists, without reading it or counting a hit (prerender.py)."""
+        return self.path(key).is_file()
+
     def get(self, key: str) -> dict | None:
-        path = self.folder / key[:2] / f"{key}.json"
+        path = self.path(key)
         try:
             entry = json.loads(path.read_text(encoding="utf-8"))
         except (FileNotFoundError, ValueError):

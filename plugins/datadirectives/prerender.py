@@ -1,0 +1,173 @@
+"""Render the cache misses of a cold build on every core, before Pelican reads the content.
+
+Pelican reads Markdown files one after the other in one process, so a cold build renders its
+charts one at a time on one core (vl-convert and Altair are CPU-bound: ~0.3 to 1 s a chart).
+`prerender(settings, renderer)`, called from plugin.initialized, does that work first, in a
+pool of worker processes:
+
+1. scan the content for directive blocks exactly as the Markdown preprocessor will see them
+   (same whitespace normalisation, same fence rules), so each block's body, and so its cache
+   key, is the one the reader will compute;
+2. keep the blocks whose key is not in the cache (Renderer.cache_key, the one definition);
+3. render them in worker processes, each with its own Renderer calling the same
+   Renderer.render_block, which writes the cache entry (atomically, content-addressed).
+
+Pelican then reads the content as usual and finds every chart in the cache. Nothing here
+changes what a build produces: entries are keyed by content and rendering is deterministic,
+so which process wrote an entry, and in what order, does not matter. Nothing here reports
+errors either: a block that fails (bad YAML, unknown column...) is left uncached, and the
+normal pass renders it again and stops the build with the usual located message. A fully
+warm build pays only for the scan (YAML parse and CSV hash of each block, no pandas, no
+Altair, no pool).
+
+Workers are started with "spawn" (a fresh interpreter): forking a process that has already
+run vl-convert's JavaScript engine (a test run, a long-lived server) can deadlock.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import logging
+import os
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from multiprocessing import get_context
+from pathlib import Path
+
+from .errors import DirectiveError
+from .markdown_ext import _FENCE_OPEN, _find_close
+
+logger = logging.getLogger(__name__)
+
+# Below this many misses the pool's start-up (a fresh interpreter importing pandas, Altair and
+# vl-convert, ~1.5 s) costs more than it saves; the normal pass renders them.
+MIN_MISSES = 3
+CACHED_KINDS = ("chart", "table")  # the kinds Renderer caches (datasets are not)
+
+
+def available_cpus() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover (not Linux)
+        return os.cpu_count() or 1
+
+
+def markdown_files(settings: dict) -> list[Path]:
+    """The Markdown files under the content PATH Pelican may read, in a stable order."""
+    from pelican.readers import MarkdownReader
+
+    root = Path(settings["PATH"])
+    extensions = tuple(f".{e}" for e in MarkdownReader.file_extensions)
+    ignore = settings.get("IGNORE_FILES", [])
+    return [
+        p
+        for p in sorted(root.rglob("*"))
+        if p.suffix in extensions
+        and p.is_file()
+        and not any(fnmatch.fnmatch(p.name, pattern) for pattern in ignore)
+    ]
+
+
+def blocks(text: str, names=CACHED_KINDS) -> list[tuple[str, str, int]]:
+    """(kind, body, line of the opening fence) for each directive block of a Markdown text.
+
+    The lines are normalised the way Python-Markdown does before our preprocessor runs, so the
+    bodies are byte-for-byte what Renderer.render_block receives during the read.
+    """
+    import markdown
+    from markdown.preprocessors import NormalizeWhitespace
+
+    lines = NormalizeWhitespace(markdown.Markdown()).run(text.split("\n"))
+    found, i = [], 0
+    while i < len(lines):
+        m = _FENCE_OPEN.match(lines[i])
+        if not m:
+            i += 1
+            continue
+        end = _find_close(lines, i, m["fence"])
+        if m["info"] in names and end < len(lines):
+            found.append((m["info"], "\n".join(lines[i + 1 : end]), i + 1))
+        i = end + 1
+    return found
+
+
+def misses(settings: dict, renderer) -> list[tuple[str, str, str, int]]:
+    """(kind, body, file, line) of each distinct block whose rendering is not cached."""
+    from pelican.utils import pelican_open
+
+    from .parsing import read_yaml
+
+    todo, seen = [], set()
+    for path in markdown_files(settings):
+        with pelican_open(str(path)) as text:
+            found = blocks(text)
+        for kind, body, line in found:
+            try:
+                options, _ = read_yaml(body)
+                key = renderer.cache_key(kind, body, options.get("data"))
+            except DirectiveError:
+                continue  # the normal pass reports it, located
+            if key not in seen and not renderer.cache.has(key):
+                seen.add(key)
+                todo.append((kind, body, str(path), line))
+    return todo
+
+
+# -- the worker side ----------------------------------------------------------------------
+
+_worker_renderer = None
+
+
+def _start_worker(config, package) -> None:
+    global _worker_renderer
+    from .directives import Renderer
+
+    _worker_renderer = Renderer(config, package)
+
+
+def _render_one(job: tuple[str, str, str, int]) -> bool:
+    """Render one block into the cache; False if it failed (the normal pass will report it)."""
+    kind, body, source, line = job
+    try:
+        _worker_renderer.render_block(kind, body, source=source, line=line)
+    except Exception:  # noqa: BLE001 (any failure: the normal pass meets it and reports it)
+        return False
+    return True
+
+
+def prerender(settings: dict, renderer, workers: int | None = None) -> int:
+    """Render the uncached blocks of the site in parallel; return how many were rendered.
+
+    `renderer` is the build's Renderer (its config, data package and cache). Does nothing
+    on one CPU, on a dry run, or with fewer than MIN_MISSES blocks to render.
+    """
+    # DATADIRECTIVES_WORKERS=1 turns prerendering off (to compare, or to save memory).
+    workers = workers or int(os.environ.get("DATADIRECTIVES_WORKERS") or available_cpus())
+    if workers < 2 or renderer.dry_run:
+        return 0
+    todo = misses(settings, renderer)
+    if len(todo) < MIN_MISSES:
+        return 0
+    # Most expensive first (maps carry the whole US topology), so no worker ends last with one.
+    todo.sort(key=lambda job: ("mark: map" not in job[1], job[2], job[3]))
+    rendered = 0
+    try:
+        with ProcessPoolExecutor(
+            max_workers=min(workers, len(todo)),
+            mp_context=get_context("spawn"),
+            initializer=_start_worker,
+            initargs=(renderer.config, renderer.package),
+        ) as pool:
+            for ok in pool.map(_render_one, todo, chunksize=1):
+                rendered += ok
+    except BrokenProcessPool as exc:  # a worker died (out of memory?): render serially instead
+        logger.warning(
+            "datadirectives: parallel rendering stopped (%s); rendering the rest one by one", exc
+        )
+    logger.info(
+        "datadirectives: prerendered %d of %d uncached blocks on %d processes",
+        rendered,
+        len(todo),
+        min(workers, len(todo)),
+    )
+    return rendered

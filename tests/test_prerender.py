@@ -1,0 +1,158 @@
+"""prerender.py: cold builds render charts in worker processes, with the reader's own results.
+
+Real builds (the atomic build CLI, Pelican in a child process) and real vl-convert renders:
+the parallel build must give byte-identical output to the one-process build, fill the cache
+with exactly the entries the reader looks up, and leave error reporting to the reader.
+"""
+
+import hashlib
+import os
+import subprocess
+import sys
+import textwrap
+
+from datadirectives.directives import Renderer
+from datadirectives.prerender import blocks, misses, prerender
+from datadirectives.settings import load_config
+
+from tests.tiny_site import PLUGINS, make_site
+
+CHART = """\
+```chart
+data: months.csv
+mark: {mark}
+x: month:T
+y: total:Q
+title: Chart {n}
+description: A {mark} chart of agreements by month ({n}).
+source: ICE lists
+as_of: 2026-02-17
+```
+"""
+
+ARTICLE = "\n".join(
+    CHART.format(mark=m, n=i) for i, m in enumerate(["line", "bar", "area", "point"], start=1)
+)
+ARTICLE += """
+```table
+data: months.csv
+title: Agreements by month
+source: ICE lists
+as_of: 2026-02-17
+```
+"""
+
+
+def write_settings(site):
+    (site / "pelican.conf.py").write_text(
+        textwrap.dedent(f"""
+        PATH = {str(site / "content")!r}
+        PLUGIN_PATHS = [{str(PLUGINS)!r}]
+        PLUGINS = ["datadirectives"]
+        TIMEZONE = "UTC"
+        RELATIVE_URLS = True
+        FEED_ALL_ATOM = None
+        CATEGORY_FEED_ATOM = None
+        DATA_DIRECTIVES = {{"DATA_DIR": "data", "CACHE_DIR": ".cache"}}
+    """)
+    )
+    return site
+
+
+def run_build(site, workers):
+    env = {**os.environ, "PYTHONPATH": str(PLUGINS), "DATADIRECTIVES_WORKERS": str(workers)}
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "datadirectives.build",
+            "--settings",
+            str(site / "pelican.conf.py"),
+            "--output",
+            str(site / "output"),
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+
+
+def digest(folder):
+    h = hashlib.sha256()
+    for path in sorted(folder.rglob("*")):
+        h.update(str(path.relative_to(folder)).encode())
+        if path.is_file():
+            h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def renderer_for(site):
+    settings = {
+        "PATH": str(site / "content"),
+        "DATA_DIRECTIVES": {"DATA_DIR": "data", "CACHE_DIR": ".cache"},
+    }
+    return settings, Renderer(load_config(settings))
+
+
+def test_parallel_build_is_byte_identical_to_one_process(tmp_path):
+    serial = write_settings(make_site(tmp_path / "serial", ARTICLE))
+    parallel = write_settings(make_site(tmp_path / "parallel", ARTICLE))
+    one = run_build(serial, workers=1)
+    two = run_build(parallel, workers=2)
+    assert one.returncode == 0, one.stderr
+    assert two.returncode == 0, two.stderr
+    assert digest(serial / "output") == digest(parallel / "output")
+    # Same cache entries too: the workers wrote exactly what the reader looked up.
+    names = {p.name for p in (serial / ".cache").rglob("*.json") if len(p.stem) == 64}
+    assert names == {p.name for p in (parallel / ".cache").rglob("*.json") if len(p.stem) == 64}
+
+
+def test_prerender_fills_the_cache_the_reader_reads(tmp_path):
+    site = make_site(tmp_path, ARTICLE)
+    settings, renderer = renderer_for(site)
+    assert len(misses(settings, renderer)) == 5  # four charts and a table
+    assert prerender(settings, renderer, workers=2) == 5
+    assert misses(settings, renderer) == []
+    assert prerender(settings, renderer, workers=2) == 0  # warm: nothing to do
+    # The reader finds every block in the cache: no render, five hits.
+    text = (site / "content" / "article.md").read_text()
+    for kind, body, line in blocks(text):
+        renderer.render_block(kind, body, source="content/article.md", line=line)
+    assert (renderer.cache.hits, renderer.cache.misses) == (5, 0)
+
+
+def test_block_bodies_match_the_markdown_preprocessor():
+    # Markdown normalises line ends and tabs before the directive preprocessor runs; the body,
+    # and so the cache key, must be the very text the reader passes to render_block.
+    import markdown
+    from datadirectives.markdown_ext import DataDirectivesExtension
+
+    class Recorder:
+        block_names = Renderer.block_names
+        seen = []
+
+        def render_block(self, kind, body, *, source, line):
+            self.seen.append((kind, body, line))
+            return ""
+
+    text = (
+        "Title: t\n\n```chart\r\ndata: months.csv\r\ntitle:\tChart  \r\n```\r\n\n"
+        "```python\nx = 1\n```\n\n````table\ndata: months.csv\n\t\n````\n"
+    )
+    recorder = Recorder()
+    markdown.Markdown(extensions=[DataDirectivesExtension(recorder)]).convert(text)
+    assert len(recorder.seen) == 2
+    assert blocks(text) == recorder.seen
+
+
+def test_errors_are_left_to_the_reader(tmp_path):
+    bad = ARTICLE + CHART.format(mark="line", n=9).replace("y: total:Q", "y: totl:Q")
+    serial = write_settings(make_site(tmp_path / "serial", bad))
+    parallel = write_settings(make_site(tmp_path / "parallel", bad))
+    one = run_build(serial, workers=1)
+    two = run_build(parallel, workers=2)
+    assert one.returncode != 0 and two.returncode != 0
+    errors = [line for line in two.stderr.splitlines() if line.startswith("error:")]
+    assert errors == [line for line in one.stderr.splitlines() if line.startswith("error:")]
+    assert any("column 'totl' is not in the data" in e for e in errors), two.stderr
