@@ -1004,3 +1004,14 @@ def test_map_state_column_may_also_be_a_tooltip():
     chart = build_chart({"mark": "map", "state": "st", "tooltip": ["st:N", "n:Q"]}, frame)
     assert rows_of(chart) == [{"st": "Texas", "n": 3}]
     assert chart.dd_notes == ["Not shown on the map: Guam."]
+
+
+def test_label_layers_never_look_like_the_chart_rows():
+    # One point per series: the label layer has as many rows as the data; the data table
+    # (built from the records the spec embeds) must still get the chart's own rows.
+    frame = pd.DataFrame({"month": months(1) * 3, "s": ["a", "b", "c"], "v": [1, 2, 3]})
+    chart = build_chart({"mark": "line", "x": "month:T", "y": "v:Q", "color": "s:N"}, frame)
+    assert rows_of(chart) == [
+        {"month": "2025-01-01", "s": s, "v": v} for s, v in (("a", 1), ("b", 2), ("c", 3))
+    ]
+    assert {"a", "b", "c"} <= set(texts(render(chart)))

@@ -796,6 +796,15 @@ def _spread(values: list[float], lo: float, hi: float, gap: float) -> list[float
     return out
 
 
+def _side_data(rows: list[dict]) -> alt.Data:
+    """Inline data for a helper layer, as JSON text.
+
+    The figure's data table and row limit read the chart's records (lists of objects); a
+    label layer's few rows must never be mistaken for them, so they travel as text.
+    """
+    return alt.Data(values=json.dumps(rows, separators=(",", ":")), format={"type": "json"})
+
+
 def _direct_labels(
     data: pd.DataFrame, x: Enc, y: Enc, color: Enc, stack: Any, mark: str, height: int
 ) -> list[alt.Chart]:
@@ -831,7 +840,7 @@ def _direct_labels(
     ]
     label_x = _position(alt.X, x, None, None)
     text = (
-        alt.Chart(alt.Data(values=rows))
+        alt.Chart(_side_data(rows))
         .mark_text(
             align="left",
             baseline="middle",
@@ -853,7 +862,7 @@ def _direct_labels(
         ]
         layers.insert(
             0,
-            alt.Chart(alt.Data(values=end_points))
+            alt.Chart(_side_data(end_points))
             .mark_circle(size=36, opacity=1)
             .encode(
                 x=label_x,
