@@ -1015,3 +1015,15 @@ def test_label_layers_never_look_like_the_chart_rows():
         {"month": "2025-01-01", "s": s, "v": v} for s, v in (("a", 1), ("b", 2), ("c", 3))
     ]
     assert {"a", "b", "c"} <= set(texts(render(chart)))
+
+
+def test_long_legends_wrap_in_narrow_charts():
+    names = ["jail_enforcement", "task_force", "warrant_service_officer"]
+    frame = pd.DataFrame({"state": ["TX"] * 3 + ["FL"] * 3, "model": names * 2, "n": range(6)})
+    opts = {"mark": "bar", "y": "state:N", "x": "n:Q", "color": "model:N"}
+    narrow = build_chart(opts, frame, width=340)
+    assert narrow.to_dict()["encoding"]["color"]["legend"]["columns"] == 1
+    svg = render(narrow)
+    assert size(svg)[0] == 340 and set(names) <= set(texts(svg))
+    wide = build_chart(opts, frame, width=640).to_dict()
+    assert "legend" not in wide["encoding"]["color"]  # one row fits

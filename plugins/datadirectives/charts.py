@@ -542,7 +542,7 @@ def _xy_chart(opts: dict, frame: pd.DataFrame, width: int) -> alt.TopLevelMixin:
     encs = [e for e in (x, y, color, facet) if e] + tips
     data = _prepare(frame, encs, converted)
     horizontal = y.type in "NO" and x.type == "Q"
-    value, category = (x, y) if horizontal else (y, x)
+    category = y if horizontal else x
     if mark in ("line", "area"):
         order = [e.field for e in (color, facet) if e] + [x.field]
         data = data.sort_values(order, kind="mergesort").reset_index(drop=True)
@@ -574,7 +574,8 @@ def _xy_chart(opts: dict, frame: pd.DataFrame, width: int) -> alt.TopLevelMixin:
         and data[color.field].nunique() <= MAX_DIRECT_LABELS
     )
     if color is not None:
-        enc["color"] = _color(color, legend=not direct)
+        values = list(data[color.field].dropna().unique())
+        enc["color"] = _color(color, legend=not direct, values=values, width=width)
         if mark == "bar" and stack is None and color.type in "NO":
             offset = alt.YOffset if horizontal else alt.XOffset
             enc["yOffset" if horizontal else "xOffset"] = offset(
@@ -733,7 +734,24 @@ def _time_unit(dates: pd.Series) -> str:
     return "utcyearmonthdate"
 
 
-def _color(enc: Enc, legend: bool, domain: list | None = None) -> alt.Color:
+def _legend_columns(values: list, title: str | None, width: int) -> int | None:
+    """How many entries per row keep a top legend within `width` (None: all fit in one)."""
+    char = CHAR_WIDTH * TOKENS["font_size"]["label"]
+    entry = max(len(str(v)) for v in values) * char + 12 + 5 + 10  # symbol, gap, padding
+    title_width = len(title) * char + 8 if title else 0
+    if title_width + entry * len(values) <= width:
+        return None
+    return max(1, int((width - title_width) // entry))
+
+
+def _color(
+    enc: Enc,
+    legend: bool,
+    domain: list | None = None,
+    values: list | None = None,
+    width: int | None = None,
+) -> alt.Color:
+    """The colour channel; `values` and `width` let a long category legend wrap into rows."""
     kwargs: dict[str, Any] = {
         "field": _vl_field(enc.field),
         "type": enc.vl_type,
@@ -743,6 +761,10 @@ def _color(enc: Enc, legend: bool, domain: list | None = None) -> alt.Color:
         kwargs["sort"] = enc.sort
     if not legend:
         kwargs["legend"] = None
+    elif enc.type in "NO" and values and width:
+        columns = _legend_columns(values, enc.title, width)
+        if columns:
+            kwargs["legend"] = alt.Legend(columns=columns)
     if enc.type == "Q":
         # Classed (quantize), not continuous: each class is an exact theme colour the
         # dark-mode CSS can remap, and readers compare five shades more reliably than many.
@@ -1121,7 +1143,7 @@ def _map_chart(opts: dict, frame: pd.DataFrame, width: int) -> alt.TopLevelMixin
                 domain = [str(v) for v in color.sort]
             else:
                 domain = sorted({str(v) for v in data[color.field].dropna()})
-            fill = _color(color, legend=True, domain=domain)
+            fill = _color(color, legend=True, domain=domain, values=domain, width=width)
             valid = f"isValid(datum[{json.dumps(color.field)}])"
             fill = alt.condition(valid, fill, alt.value(nodata))
     tooltip = [alt.Tooltip(field="properties.name", type="nominal", title="State")]
