@@ -179,7 +179,7 @@ def watched_paths(settings_file: Path) -> list[Path]:
     return sorted({p.resolve() for p in content + code if Path(p).exists()})
 
 
-async def watch_and_rebuild(settings: Path, output: Path, paths: list[Path]) -> None:
+async def watch_and_rebuild(settings: Path, output: Path, paths: list[Path], lock) -> None:
     """Rebuild after each batch of changes; reload browsers after a good build."""
     loop = asyncio.get_running_loop()
     ignore = SourceFilter([output, output.parent / ".cache"])
@@ -189,7 +189,9 @@ async def watch_and_rebuild(settings: Path, output: Path, paths: list[Path]) -> 
         shown = ", ".join(_relative(p, root) for p in changed[:5])
         logger.info("changed: %s%s", shown, " ..." if len(changed) > 5 else "")
         try:
-            if await loop.run_in_executor(None, rebuild, settings, output):
+            async with lock:
+                built = await loop.run_in_executor(None, rebuild, settings, output)
+            if built:
                 reload_browsers()
         except Exception:  # keep serving: the next save tries again
             logger.exception("rebuild failed")
@@ -205,12 +207,17 @@ async def serve(settings: Path, output: Path, host: str, port: int) -> None:
     """Build once, serve, and rebuild on change until interrupted."""
     paths = watched_paths(settings)
     server = make_app(output).listen(port, address=host)  # first, so a busy port fails fast
-    await asyncio.get_running_loop().run_in_executor(None, rebuild, settings, output)
+    lock = asyncio.Lock()  # one build at a time
+    # Watch before the first build, so an edit saved while it runs triggers a rebuild.
+    watching = asyncio.create_task(watch_and_rebuild(settings, output, paths, lock))
+    await asyncio.sleep(0)
+    async with lock:
+        await asyncio.get_running_loop().run_in_executor(None, rebuild, settings, output)
     logger.info("serving %s on http://%s:%d/ (Ctrl-C to stop)", output, host, port)
     logger.info("watching %s", ", ".join(_relative(p, settings.resolve().parent)
                                          for p in paths))  # fmt: skip
     try:
-        await watch_and_rebuild(settings, output, paths)
+        await watching
     finally:
         server.stop()
 
