@@ -446,7 +446,8 @@ def test_rule_annotation_is_drawn_once_with_its_label(growth):
     )
     svg = render(chart)
     assert texts(svg).count("Executive order") == 1
-    rules = re.findall(r"<line[^>]*stroke-dasharray", svg)
+    rule_colour = TOKENS["colors"]["rule"][0]
+    rules = re.findall(rf'<line[^>]*stroke="{rule_colour}"[^>]*stroke-dasharray', svg)
     assert len(rules) == 1
 
 
