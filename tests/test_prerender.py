@@ -156,3 +156,36 @@ def test_errors_are_left_to_the_reader(tmp_path):
     errors = [line for line in two.stderr.splitlines() if line.startswith("error:")]
     assert errors == [line for line in one.stderr.splitlines() if line.startswith("error:")]
     assert any("column 'totl' is not in the data" in e for e in errors), two.stderr
+
+
+def test_warm_build_imports_neither_pandas_nor_altair(tmp_path):
+    # Charts, tables and {{ values }} all come from the cache on a warm build, so the heavy
+    # libraries are never imported (bench/run.py measures what that saves).
+    article = ARTICLE + "\nThere were {{ months.csv[month=2026-02].total }} agreements.\n"
+    site = write_settings(make_site(tmp_path, article))
+    assert run_build(site, workers=2).returncode == 0
+    env = {"PYTHONPROFILEIMPORTTIME": "1"}
+    warm = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "datadirectives.build",
+            "--settings",
+            str(site / "pelican.conf.py"),
+            "--output",
+            str(site / "output"),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "PYTHONPATH": str(PLUGINS), **env},
+    )
+    assert warm.returncode == 0, warm.stderr[-2000:]
+    imported = {
+        line.rsplit("|", 1)[-1].strip()
+        for line in warm.stderr.splitlines()
+        if line.startswith("import time:")
+    }
+    assert "datadirectives.directives" in imported  # the check can see the plugin's imports
+    assert not {"pandas", "altair", "vl_convert", "frictionless"} & imported
+    assert "1,425" in (site / "output" / "test-article.html").read_text()

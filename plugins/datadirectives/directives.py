@@ -286,11 +286,31 @@ class Renderer:
     def render_value(self, expr: str, *, source: str, line: int) -> str:
         """Render `{{ expr }}` found on `line` of `source`."""
         ref = values.parse(expr)
-        text_out = values.evaluate(ref, self.config.data_dir, self.package)
+        text_out = self._value_text(ref)
         self.records.values += 1
         self.records.printed[(source, line, ref.text)] = text_out
         return (f'<span class="dd-value" data-dd-source="{figure.escape(ref.file)}">'
                 f"{figure.escape(text_out)}</span>")
+
+
+    def _value_text(self, ref) -> str:
+        """The formatted value, from the render cache when its CSV and expression are unchanged.
+
+        Cached like blocks so that a warm build never loads pandas or parses a CSV: values
+        were most of a warm rebuild's cost. Only successes are cached; a failing expression
+        is evaluated every build and raises its own located error.
+        """
+        try:
+            key = self.cache_key("value", ref.text, ref.file)
+        except DirectiveError:
+            key = None  # no such CSV: evaluate() says so, in its own words
+        entry = None if key is None or self.dry_run else self.cache.get(key)
+        if entry is not None:
+            return entry["text"]
+        text_out = values.evaluate(ref, self.config.data_dir, self.package)
+        if key is not None and not self.dry_run:
+            self.cache.put(key, {"text": text_out})
+        return text_out
 
 
 def _inline_rows(vl: dict) -> list[dict]:
