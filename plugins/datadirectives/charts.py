@@ -181,7 +181,7 @@ _APPLIES = {
         "annotations",
         "height",
     },
-    "map": {"state", "color", "tooltip", "fold", "fold_as", "height"},
+    "map": {"state", "color", "tooltip", "height"},
     "python": {"function", "height"},
 }
 
