@@ -17,6 +17,8 @@ ROOT_MARKER = "__DD_ROOT__"
 
 _SVG_OPEN = re.compile(r"<svg\b[^>]*>")
 _SVG_ID = re.compile(r'\bid="([^"]+)"')
+_PATH_DATA = re.compile(r'(\sd=")([^"]*)"')
+_FINE_NUMBER = re.compile(r"-?\d*\.\d{2,}")
 
 
 def slugify(text: str) -> str:
@@ -49,8 +51,25 @@ def accessible_svg(svg: str, fig_id: str, id_prefix: str) -> str:
     )
     # The background is the page's: drop the opaque rect vl-convert paints first.
     svg = svg[:match.start()] + tag_new + svg[match.end():]
+    svg = round_paths(svg)
     return re.sub(r'<rect width="[\d.]+" height="[\d.]+" fill="(?:white|#ffffff|#fff)"/>', "",
                   svg, count=1)
+
+
+def round_paths(svg: str) -> str:
+    """Round path coordinates to a tenth of a pixel (vl-convert writes thousandths).
+
+    Page weight: a US map's state outlines are ~200 KB of path data; a tenth of a pixel is
+    invisible at any zoom a reader uses and makes the map's SVG ~35% smaller gzipped
+    (bench/run.py, docs/performance.md). Only `d` attributes change; text, ids and
+    transforms are left as they are.
+    """
+
+    def tenth(m: re.Match) -> str:
+        text = f"{float(m.group(0)):.1f}".removesuffix(".0")
+        return "0" if text == "-0" else text
+
+    return _PATH_DATA.sub(lambda m: m.group(1) + _FINE_NUMBER.sub(tenth, m.group(2)) + '"', svg)
 
 
 def caption(fig_id: str, title: str, subtitle: str | None) -> str:
