@@ -226,7 +226,15 @@ def main(argv=None) -> int:
     parser.add_argument("--sizes", default="1,10,100")
     parser.add_argument("--rows", default="1000,100000,1000000")
     parser.add_argument("--keep", action="store_true", help="keep the temporary sites")
+    parser.add_argument(
+        "--plugins",
+        type=Path,
+        help="measure this plugins/ folder instead "
+        "(e.g. `git archive REV plugins | tar -x -C DIR`, then DIR/plugins)",
+    )
     args = parser.parse_args(argv)
+    if args.plugins:
+        sites.PLUGINS["dir"] = args.plugins.resolve()
     started = time.perf_counter()
     tmp = Path(tempfile.mkdtemp(prefix="dd-bench-"))
     try:

@@ -23,6 +23,8 @@ from pathlib import Path
 from datadirectives.markdown_ext import _FENCE_OPEN, _VALUE, _find_close
 
 ROOT = Path(__file__).resolve().parent.parent
+# The plugin under test (run.py --plugins DIR measures another version, e.g. an older commit's).
+PLUGINS = {"dir": ROOT / "plugins"}
 DIRECTIVES = ("chart", "table", "datasets")
 CHARTS_PER_ARTICLE = 10
 
@@ -34,10 +36,11 @@ def _ignore(folder, names):
 def snapshot(dest: Path, source: Path = ROOT) -> Path:
     """Copy the site's inputs and the plugin into `dest`; return it."""
     dest.mkdir(parents=True, exist_ok=True)
-    for name in ("content", "data", "theme", "plugins"):
+    for name in ("content", "data", "theme"):
         shutil.copytree(source / name, dest / name, ignore=_ignore)
+    shutil.copytree(PLUGINS["dir"], dest / "plugins", ignore=_ignore)
     shutil.copy2(source / "pelican.conf.py", dest / "pelican.conf.py")
-    modules = source / "plugins" / "datadirectives" / "js" / "node_modules"
+    modules = ROOT / "plugins" / "datadirectives" / "js" / "node_modules"
     if modules.is_dir():
         (dest / "plugins" / "datadirectives" / "js" / "node_modules").symlink_to(modules)
     return dest
@@ -206,7 +209,7 @@ def data_site(dest: Path, rows: int, chart: bool = True, template: Path | None =
     template = template or ROOT
     dest.mkdir(parents=True)
     shutil.copytree(template / "theme", dest / "theme", ignore=_ignore)
-    shutil.copytree(template / "plugins", dest / "plugins", ignore=_ignore)
+    shutil.copytree(PLUGINS["dir"], dest / "plugins", ignore=_ignore)
     modules = ROOT / "plugins" / "datadirectives" / "js" / "node_modules"
     if modules.is_dir():
         (dest / "plugins" / "datadirectives" / "js" / "node_modules").symlink_to(modules)
