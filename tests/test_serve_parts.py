@@ -75,3 +75,25 @@ def test_host_headers_applies_matching_rules_but_never_cache_control(tmp_path):
     assert dict(host_headers(headers, "/index.html")).get("X-Front") == "yes"
     assert "X-Asset" not in dict(host_headers(headers, "/growth.html"))
     assert host_headers(tmp_path / "missing", "/") == []
+
+
+def test_a_busy_port_fails_fast_with_advice():
+    import os
+    import socket
+    import subprocess
+    import sys
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        env = {**os.environ, "PYTHONPATH": f"{ROOT / 'plugins'}{os.pathsep}{ROOT}"}
+        proc = subprocess.run(
+            [sys.executable, "-m", "datadirectives.serve", "--port", str(port),
+             "--output", "/nonexistent/never-built"],
+            cwd=ROOT, env=env, capture_output=True, text=True, timeout=60,
+        )  # fmt: skip
+    assert proc.returncode == 1
+    assert f"cannot listen on 127.0.0.1:{port}" in proc.stderr
+    assert f"PORT={port + 1} make serve" in proc.stderr
+    assert not Path("/nonexistent/never-built").exists()

@@ -49,7 +49,7 @@ HEAD_END = b"</head>"
 
 def rebuild(settings: Path, output: Path) -> bool:
     """Build once; True when the build succeeded. Blocking: call from a thread."""
-    from datadirectives.build import build
+    from .build import build
 
     started = time.perf_counter()
     try:
@@ -206,7 +206,11 @@ def _relative(path: Path, root: Path) -> str:
 async def serve(settings: Path, output: Path, host: str, port: int) -> None:
     """Build once, serve, and rebuild on change until interrupted."""
     paths = watched_paths(settings)
-    server = make_app(output).listen(port, address=host)  # first, so a busy port fails fast
+    try:  # first, so a busy port fails fast
+        server = make_app(output).listen(port, address=host)
+    except OSError as exc:
+        raise SystemExit(f"serve: cannot listen on {host}:{port} ({exc.strerror}); "
+                         f"try another port: PORT={port + 1} make serve") from None  # fmt: skip
     lock = asyncio.Lock()  # one build at a time
     # Watch before the first build, so an edit saved while it runs triggers a rebuild.
     watching = asyncio.create_task(watch_and_rebuild(settings, output, paths, lock))
