@@ -325,6 +325,17 @@ def test_publish_settings_reach_the_output(published):
     )
 
 
+def test_fingerprinting_the_published_site_again_changes_nothing(published, tmp_path):
+    from datadirectives.fingerprint import fingerprint
+
+    copy = tmp_path / "explainer"
+    shutil.copytree(published, copy)
+    assert fingerprint(copy, siteurl=SITEURL) == {}
+    before = {p.relative_to(published): p.read_bytes() for p in published.rglob("*") if p.is_file()}
+    after = {p.relative_to(copy): p.read_bytes() for p in copy.rglob("*") if p.is_file()}
+    assert after == before
+
+
 def test_servers_are_configured_alike():
     """http.server gets the same extra types as the nginx block of docs/deploy.md."""
     doc = (ROOT / "docs" / "deploy.md").read_text(encoding="utf-8")
