@@ -1,8 +1,9 @@
 """Gate: accessibility and look. On every page, in light and dark mode, at 375 and 1280 px:
-axe-core finds zero WCAG 2.2 AA violations, every chart has an accessible name, and a
-full-page screenshot lands in tests/screenshots/. The view without JavaScript is audited too
-(the site's scripts blocked; axe itself needs JavaScript). Keyboard focus reaches every
-control in DOM order with a visible focus indicator. (Issue 6; checkers in tests/qa/browser.py.)
+axe-core finds zero WCAG 2.2 AA violations, every chart has an accessible name, nothing makes
+the page scroll sideways, and a full-page screenshot lands in tests/screenshots/. The view
+without JavaScript is audited too (the site's scripts blocked; axe itself needs JavaScript).
+Keyboard focus reaches every control in DOM order with a visible focus indicator.
+(Issue 6; checkers in tests/qa/browser.py.)
 """
 
 from __future__ import annotations
@@ -11,7 +12,13 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from tests.qa.browser import Monitor, chart_name_problems, keyboard_problems, run_axe
+from tests.qa.browser import (
+    Monitor,
+    chart_name_problems,
+    horizontal_overflow_problems,
+    keyboard_problems,
+    run_axe,
+)
 from tests.qa.browser import settle as settle_page
 from tests.qa.pages import slug
 from tests.qa.report import fail_on
@@ -43,6 +50,7 @@ def variant_id(v) -> str:
 class Audit:
     axe: dict[str, list[str]] = field(default_factory=dict)
     names: dict[str, list[str]] = field(default_factory=dict)
+    overflow: dict[str, list[str]] = field(default_factory=dict)
     shots: list = field(default_factory=list)
 
 
@@ -75,6 +83,7 @@ def audit(request, browser, root_server, site_pages, screenshots_dir) -> Audit:
         result.shots.append(shot)
         result.axe[name] = run_axe(page)
         result.names[name] = chart_name_problems(page)
+        result.overflow[name] = horizontal_overflow_problems(page)
     context.close()
     return result
 
@@ -85,6 +94,10 @@ def test_axe_finds_no_wcag22_aa_violations(audit):
 
 def test_every_chart_has_an_accessible_name(audit):
     fail_on(audit.names, "charts without an accessible name")
+
+
+def test_no_horizontal_scrolling(audit):
+    fail_on(audit.overflow, "pages wider than the viewport")
 
 
 def test_full_page_screenshots_are_saved(audit, site_pages):

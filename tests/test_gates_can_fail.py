@@ -11,6 +11,7 @@ import pytest
 from tests.qa.browser import (
     Monitor,
     chart_name_problems,
+    horizontal_overflow_problems,
     keyboard_problems,
     nojs_chart_problems,
     run_axe,
@@ -197,4 +198,21 @@ def test_nojs_check_reports_charts_that_need_javascript(browser, broken_server, 
         browser, good_server, "chapters/growth.html", java_script_enabled=False
     )
     assert nojs_chart_problems(page) == []
+    context.close()
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_overflow_check_reports_a_page_wider_than_a_phone(browser, broken_server, good_server):
+    context, _, page = _page(
+        browser, broken_server, "wide.html", viewport={"width": 375, "height": 800}
+    )
+    problems = horizontal_overflow_problems(page)
+    context.close()
+    assert has(problems, "page is", "wide in a 375px viewport")
+    assert has(problems, "<div#banner> reaches")
+    context, _, page = _page(
+        browser, good_server, "chapters/growth.html", viewport={"width": 375, "height": 800}
+    )
+    assert horizontal_overflow_problems(page) == []
     context.close()

@@ -7,6 +7,7 @@ Each function takes a Playwright page (or context) and returns problems as strin
 - `chart_name_problems`: every svg[role=img] has a non-empty accessible name.
 - `keyboard_problems`: Tab reaches every control, in DOM order, each with a visible focus ring.
 - `nojs_chart_problems`: with JavaScript off, every figure.dd-chart still shows its SVG.
+- `horizontal_overflow_problems`: nothing makes the page scroll sideways at this width.
 """
 
 from __future__ import annotations
@@ -253,3 +254,24 @@ def nojs_chart_problems(page) -> list[str]:
         if not box or box["width"] < 1 or box["height"] < 1:
             problems.append(f"figure.dd-chart {name}: svg has no size without JavaScript ({box})")
     return problems
+
+
+def horizontal_overflow_problems(page) -> list[str]:
+    """The page must not scroll sideways; name the widest elements that stick out."""
+    return page.evaluate(
+        """() => {
+            const root = document.documentElement, width = root.clientWidth;
+            if (root.scrollWidth <= width) return [];
+            const out = [`page is ${root.scrollWidth}px wide in a ${width}px viewport`];
+            for (const el of document.body.querySelectorAll('*')) {
+                const r = el.getBoundingClientRect();
+                if (r.right > width + 1 && out.length < 6 && !el.closest('[class*=visually-hidden]')
+                    && getComputedStyle(el).position !== 'absolute') {
+                    const cls = el.getAttribute('class');
+                    const id = el.id ? '#' + el.id : (cls ? '.' + cls.split(' ')[0] : '');
+                    out.push(`<${el.tagName.toLowerCase()}${id}> reaches ${Math.round(r.right)}px`);
+                }
+            }
+            return out;
+        }"""
+    )
