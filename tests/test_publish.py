@@ -168,7 +168,9 @@ def nginx_server(site: Path, mount: str, tmp: Path):
         user="user root;" if os.geteuid() == 0 else "",  # workers must read tmp_path
         tmp=tmp, documented=documented_nginx(site, mount, port),
     ))  # fmt: skip
-    proc = subprocess.Popen([NGINX, "-p", str(tmp), "-c", str(conf), "-e", str(tmp / "error.log")])
+    # stderr to the log too: nginx warns that the docs' types re-map `xml` and `js` (intended).
+    proc = subprocess.Popen([NGINX, "-p", str(tmp), "-c", str(conf), "-e", str(tmp / "error.log")],
+                            stderr=(tmp / "error.log").open("a"))  # fmt: skip
     try:
         deadline = time.monotonic() + 10
         while True:
