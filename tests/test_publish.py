@@ -169,8 +169,9 @@ def nginx_server(site: Path, mount: str, tmp: Path):
         tmp=tmp, documented=documented_nginx(site, mount, port),
     ))  # fmt: skip
     # stderr to the log too: nginx warns that the docs' types re-map `xml` and `js` (intended).
+    stderr = (tmp / "error.log").open("a")
     proc = subprocess.Popen([NGINX, "-p", str(tmp), "-c", str(conf), "-e", str(tmp / "error.log")],
-                            stderr=(tmp / "error.log").open("a"))  # fmt: skip
+                            stderr=stderr)  # fmt: skip
     try:
         deadline = time.monotonic() + 10
         while True:
@@ -183,6 +184,7 @@ def nginx_server(site: Path, mount: str, tmp: Path):
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+        stderr.close()
 
 
 # ---------------------------------------------------------------------------------------------
