@@ -80,7 +80,8 @@ def vega_config(tokens: dict = TOKENS) -> dict:
     font = tokens["font"]
     return {
         "font": font,
-        "padding": 0,
+        # Room for labels a reader's font draws wider than the fonts vl-convert measures with.
+        "padding": {"left": 8, "right": 12, "top": 4, "bottom": 2},
         "view": {"stroke": None, "continuousWidth": 640, "continuousHeight": 320},
         "axis": {
             "labelFont": font,
@@ -178,12 +179,22 @@ def dark_remaps(tokens: dict = TOKENS) -> dict[str, str]:
     return dict(sorted(remap.items()))
 
 
+# Below this viewport width a chart with a phone drawing shows it instead of the wide one.
+NARROW_BREAKPOINT = 560
+
+
 def charts_css(tokens: dict = TOKENS) -> str:
-    """CSS that repaints the static SVG charts for readers in dark mode."""
+    """CSS that picks each chart's wide or phone drawing, and repaints charts in dark mode."""
     lines = [
         "/* Generated from plugins/datadirectives/chart_theme.py: do not edit. */",
-        "/* Charts are static SVG in the light theme's colours; dark mode remaps them. */",
-        "@media (prefers-color-scheme: dark) {",
+        "/* A chart may carry two drawings: wide, and narrow for phones (larger type). */",
+        ".dd-graphic .dd-narrow { display: none; }",
+        f"@media (max-width: {NARROW_BREAKPOINT - 0.02}px) {{",
+        "  .dd-graphic .dd-wide.dd-has-narrow { display: none; }",
+        "  .dd-graphic .dd-narrow { display: block; }",
+        "}",
+        "/* Charts are static SVG in the light theme's colours; dark screens remap them. */",
+        "@media screen and (prefers-color-scheme: dark) {",
     ]
     for light_hex, dark_hex in dark_remaps(tokens).items():
         for attr in ("fill", "stroke"):

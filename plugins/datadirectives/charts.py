@@ -64,7 +64,7 @@ FACET_HEIGHT = 160
 MAX_DIRECT_LABELS = 6  # more series than this get a legend
 MAX_FACETS = 60
 FACET_SPACING = 16
-CHAR_WIDTH = 0.56  # average glyph width of the system sans fonts, in em, to estimate labels
+CHAR_WIDTH = 0.66  # generous glyph width of bold system sans fonts, in em: labels must not clip
 
 
 def _sort_option(value: Any) -> Any:
@@ -107,6 +107,15 @@ def _annotation(value: Any) -> dict:
 
 
 # Options as data: name -> (default, validator). docs/directives.md documents each one.
+def _labels_option(value: Any) -> dict:
+    """`labels: {jail_enforcement: Jail enforcement}`: display names for values."""
+    if not isinstance(value, dict) or not value:
+        raise DirectiveError(
+            "labels takes pairs 'value: Display name' in braces, e.g. "
+            "{task_force: Task force}", key="labels")
+    return {str(k): string(v) for k, v in value.items()}
+
+
 CHART_OPTIONS = {
     "mark": (None, one_of(*MARKS)),
     "x": (None, shorthand_or_mapping),
@@ -124,6 +133,7 @@ CHART_OPTIONS = {
     "height": (None, int_between(80, 1200)),
     "function": (None, module_function),
     "state": (None, string),
+    "labels": (None, _labels_option),
 }
 
 # Which options mean something for which mark (others are refused, not silently ignored).
@@ -140,6 +150,7 @@ _APPLIES = {
         "columns",
         "annotations",
         "height",
+        "labels",
     },
     "area": {
         "x",
@@ -153,6 +164,7 @@ _APPLIES = {
         "columns",
         "annotations",
         "height",
+        "labels",
     },
     "bar": {
         "x",
@@ -168,6 +180,7 @@ _APPLIES = {
         "columns",
         "annotations",
         "height",
+        "labels",
     },
     "point": {
         "x",
@@ -180,8 +193,9 @@ _APPLIES = {
         "columns",
         "annotations",
         "height",
+        "labels",
     },
-    "map": {"state", "color", "tooltip", "height"},
+    "map": {"state", "color", "tooltip", "height", "labels"},
     "python": {"function", "height"},
 }
 
@@ -236,7 +250,7 @@ def build_chart(
     else:
         if frame.empty:
             raise DirectiveError("the data has no rows; check the CSV and the filter", key="data")
-        frame = _fold(opts, frame)
+        frame = _relabel(opts, _fold(opts, frame))
         chart = _map_chart(opts, frame, width) if mark == "map" else _xy_chart(opts, frame, width)
     if not hasattr(chart, "dd_notes"):
         _set_notes(chart, [])
@@ -401,6 +415,25 @@ def _resolve(
         spec["sort"],
         spec["axis"],
     )
+
+
+def _relabel(opts: dict, frame: pd.DataFrame) -> pd.DataFrame:
+    """Show readers names, not codes: replace label keys in every text column."""
+    labels = opts.get("labels")
+    if not labels:
+        return frame
+    text_columns = [c for c in frame.columns
+                    if not pd.api.types.is_numeric_dtype(frame[c].dtype)]
+    found = {k for c in text_columns for k in labels if (frame[c].astype(str) == k).any()}
+    missing = sorted(set(labels) - found)
+    if missing:
+        raise DirectiveError(
+            f"labels: no text value {', '.join(map(repr, missing))} in the data (after fold); "
+            "labels rename values, e.g. the folded column names", key="labels")
+    frame = frame.copy()
+    for c in text_columns:
+        frame[c] = frame[c].astype(object).replace(labels)
+    return frame
 
 
 def _fold(opts: dict, frame: pd.DataFrame) -> pd.DataFrame:

@@ -153,7 +153,8 @@ class Renderer:
         csv_path = resolve_csv(csv_name, self.config.data_dir)
         csv_sha = render.hashlib.sha256(csv_path.read_bytes()).hexdigest()
         return render.cache_key(kind, body, csv_sha, render.canonical_json(self._meta(csv_name)),
-                                str(self.config.width), str(self.config.max_rows),
+                                str(self.config.width), str(self.config.narrow_width),
+                               str(self.config.max_rows),
                                 str(self.config.interactive),
                                 render.folder_fingerprint(str(self.config.functions_dir or "")))
 
@@ -196,7 +197,7 @@ class Renderer:
         chart = charts.build_chart(chart_opts, frame, width=self.config.width,
                                    functions_dir=self.config.functions_dir)
         vl = chart.to_dict()
-        rows = _inline_rows(vl)
+        rows = _tidy_dates(_inline_rows(vl))
         if len(rows) > self.config.max_rows:
             raise DirectiveError(
                 f"the chart would embed {len(rows):,} rows of {table.name} (limit "
@@ -205,14 +206,14 @@ class Renderer:
         if self.dry_run:
             return {"html": "", "card": None}
         fig_id = "fig-" + (opts["id"] or figure.slugify(opts["title"]))
-        svg = render.to_svg(vl)
         prefix = "dd" + render.cache_key(render.canonical_json(vl))[:8]
+        graphic = self._drawings(vl, chart_opts, frame, fig_id, prefix)
         notes = " ".join(n for n in [opts["notes"], *getattr(chart, "dd_notes", [])] if n)
         columns = list(rows[0]) if rows else []
         parts = [
             f'<figure class="dd-figure dd-chart" id="{fig_id}" data-dd-key="{prefix}">',
             figure.caption(fig_id, opts["title"], opts["subtitle"]),
-            f'<div class="dd-graphic">{figure.accessible_svg(svg, fig_id, prefix)}</div>',
+            f'<div class="dd-graphic">{graphic}</div>',
             f'<p class="dd-desc dd-visually-hidden" id="{fig_id}-desc">'
             f"{figure.escape(opts['description'])}</p>",
             self._live_spec(opts, vl),
@@ -225,6 +226,21 @@ class Renderer:
         ]
         card = {**vl, "title": {"text": opts["title"], "subtitle": f"Source: {source}"}}
         return {"html": "".join(parts), "card": card}
+
+    def _drawings(self, vl: dict, chart_opts: dict, frame, fig_id: str, prefix: str) -> str:
+        """The static SVG, plus a narrower drawing for phones where the wide one would shrink
+        its type below reading size (maps and custom charts scale well enough: one drawing)."""
+        from . import charts
+
+        wide = render.to_svg(vl)
+        if chart_opts["mark"] in ("map", "python") or self.config.narrow_width >= \
+                self.config.width:
+            return figure.accessible_svg(wide, fig_id, prefix)
+        narrow_vl = charts.build_chart(chart_opts, frame, width=self.config.narrow_width,
+                                       functions_dir=self.config.functions_dir).to_dict()
+        narrow = render.to_svg(narrow_vl)
+        return (figure.accessible_svg(wide, fig_id, prefix, "dd-wide dd-has-narrow")
+                + figure.accessible_svg(narrow, fig_id, prefix + "n", "dd-narrow"))
 
     def _live_spec(self, opts: dict, vl: dict) -> str:
         """The compiled Vega spec the browser runtime swaps in (docs/interactive.md)."""
@@ -328,6 +344,30 @@ def _inline_rows(vl: dict) -> list[dict]:
             stack.extend(node)
     records = [c for c in candidates if c and all(isinstance(r, dict) for r in c[:5])]
     return max(records, key=len) if records else []
+
+
+_ISO_DAY = __import__("re").compile(r"^\d{4}-\d{2}-\d{2}(T00:00:00(\.000)?Z?)?$")
+
+
+def _tidy_dates(rows: list[dict]) -> list[dict]:
+    """Show a date column at the precision its data has: a month column drawn as
+    2025-01-01 is shown as 2025-01 in the data table, a year column as 2025."""
+    if not rows:
+        return rows
+    cut = {}
+    for column in rows[0]:
+        cells = [r.get(column) for r in rows]
+        if not all(isinstance(c, str) and _ISO_DAY.match(c) for c in cells):
+            continue
+        if all(c[4:10] == "-01-01" for c in cells):
+            cut[column] = 4
+        elif all(c[7:10] == "-01" for c in cells):
+            cut[column] = 7
+        else:
+            cut[column] = 10
+    if not cut:
+        return rows
+    return [{k: (v[:cut[k]] if k in cut else v) for k, v in r.items()} for r in rows]
 
 
 def _plain(value):

@@ -27,7 +27,7 @@ def slugify(text: str) -> str:
     return slug[:48].rstrip("-") or "chart"
 
 
-def accessible_svg(svg: str, fig_id: str, id_prefix: str) -> str:
+def accessible_svg(svg: str, fig_id: str, id_prefix: str, classes: str = "") -> str:
     """Give vl-convert's SVG an accessible name and description, and page-unique ids.
 
     vl-convert marks axes with ARIA but leaves the root unnamed; role="img" with
@@ -46,7 +46,8 @@ def accessible_svg(svg: str, fig_id: str, id_prefix: str) -> str:
     tag = match.group(0)
     tag_new = re.sub(r'\sclass="[^"]*"', "", tag)
     tag_new = tag_new[:-1] + (
-        f' class="dd-svg" role="img" aria-labelledby="{fig_id}-title"'
+        f' class="{" ".join(["dd-svg", *classes.split()])}" role="img"'
+        f' aria-labelledby="{fig_id}-title"'
         f' aria-describedby="{fig_id}-desc" focusable="false">'
     )
     # The background is the page's: drop the opaque rect vl-convert paints first.

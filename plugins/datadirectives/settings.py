@@ -22,6 +22,8 @@ DEFAULTS = {
     "TABLE_MAX_ROWS": 1000,
     # Width in pixels charts are drawn at (the SVG scales down on narrow screens).
     "WIDTH": 640,
+    # Width of the second drawing shown on phones, so type stays readable (0: none).
+    "NARROW_WIDTH": 340,
     # Folder of Python modules that `mark: python` charts may import (None: escape hatch off).
     "FUNCTIONS_DIR": None,
     # Validate every CSV against datapackage.json before any chart renders.
@@ -43,6 +45,7 @@ class Config:
     max_rows: int
     table_max_rows: int
     width: int
+    narrow_width: int
     functions_dir: Path | None
     validate_package: bool
     interactive: bool
@@ -64,10 +67,12 @@ def load_config(pelican_settings: dict) -> Config:
             f"known settings: {', '.join(sorted(DEFAULTS))}"
         )
     merged = {**DEFAULTS, **given}
-    for key in ("MAX_ROWS", "TABLE_MAX_ROWS", "WIDTH"):
-        if not isinstance(merged[key], int) or isinstance(merged[key], bool) or merged[key] < 1:
-            raise SettingsError(f"DATA_DIRECTIVES['{key}'] must be a positive integer, "
-                                f"not {merged[key]!r}")
+    for key in ("MAX_ROWS", "TABLE_MAX_ROWS", "WIDTH", "NARROW_WIDTH"):
+        minimum = 0 if key == "NARROW_WIDTH" else 1
+        if not isinstance(merged[key], int) or isinstance(merged[key], bool) or \
+                merged[key] < minimum:
+            raise SettingsError(f"DATA_DIRECTIVES['{key}'] must be a whole number of at least "
+                                f"{minimum}, not {merged[key]!r}")
     for key in ("VALIDATE_PACKAGE", "INTERACTIVE", "SHARE_CARDS"):
         if not isinstance(merged[key], bool):
             raise SettingsError(f"DATA_DIRECTIVES['{key}'] must be True or False")
@@ -88,6 +93,7 @@ def load_config(pelican_settings: dict) -> Config:
         max_rows=merged["MAX_ROWS"],
         table_max_rows=merged["TABLE_MAX_ROWS"],
         width=merged["WIDTH"],
+        narrow_width=merged["NARROW_WIDTH"],
         functions_dir=functions_dir,
         validate_package=merged["VALIDATE_PACKAGE"],
         interactive=merged["INTERACTIVE"],

@@ -103,8 +103,14 @@ export async function enhance(figure) {
   figure.setAttribute("data-dd-live", "pending");
   try {
     const specEl = figure.querySelector("script.dd-spec");
-    const staticSvg = figure.querySelector(".dd-graphic svg");
+    // The wide drawing is the one the spec matches; a phone shows the narrow drawing instead
+    // (charts.css), and keeps it static: the live view would bring back the small type.
+    const staticSvg = figure.querySelector(".dd-graphic svg:not(.dd-narrow)");
     if (!specEl || !staticSvg) throw new Error("no spec or no static SVG in the figure");
+    if (staticSvg.getClientRects().length === 0) {
+      figure.removeAttribute("data-dd-live");
+      return;
+    }
     const drawn = await render(specEl.textContent, darkQuery.matches);
     swapIn(staticSvg, drawn);
     live.set(figure, { specText: specEl.textContent, ...drawn });

@@ -1,0 +1,149 @@
+"""What a chart directive becomes in a real build: the accessible <figure> and its parts."""
+
+from html.parser import HTMLParser
+
+import pytest
+
+from tests.tiny_site import article_html, build, make_site, package_for
+
+CHART = """\
+Intro.
+
+```chart
+data: months.csv
+mark: line
+x: month:T
+y: total:Q
+title: Agreements <grew> & grew
+subtitle: Agreements on ICE's list
+description: Line chart. Agreements rose from 135 to 1,425 "quickly".
+notes: One agreement is one agency in one model.
+```
+"""
+
+MODELS_CSV = ("month,jail_enforcement,task_force\n"
+              "2025-01,60,0\n2025-02,65,64\n2025-03,70,120\n")
+
+
+class Tree(HTMLParser):
+    """Just enough of the DOM: every element's tag, attributes and text."""
+
+    def __init__(self):
+        super().__init__()
+        self.elements, self.stack = [], []
+
+    def handle_starttag(self, tag, attrs):
+        el = {"tag": tag, "attrs": dict(attrs), "text": ""}
+        self.elements.append(el)
+        if tag not in ("br", "img", "meta", "link", "input", "path", "line", "rect"):
+            self.stack.append(el)
+
+    def handle_endtag(self, tag):
+        while self.stack:
+            if self.stack.pop()["tag"] == tag:
+                break
+
+    def handle_data(self, data):
+        for el in self.stack:
+            el["text"] += data
+
+    def find(self, tag=None, cls=None, **attrs):
+        return [e for e in self.elements
+                if (tag is None or e["tag"] == tag)
+                and (cls is None or cls in e["attrs"].get("class", "").split())
+                and all(e["attrs"].get(k) == v for k, v in attrs.items())]
+
+
+def parse(html):
+    tree = Tree()
+    tree.feed(html)
+    return tree
+
+
+@pytest.fixture(scope="module")
+def page(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("chart")
+    package = package_for("months.csv", [("month", "string"), ("total", "integer"),
+                                         ("agencies", "integer"), ("model", "string")])
+    site = make_site(tmp, CHART, package=package)
+    return parse(article_html(build(site))), site
+
+
+def test_figure_has_title_subtitle_source_notes_and_download(page):
+    tree, site = page
+    (fig,) = tree.find("figure", "dd-chart")
+    assert tree.find("p", "dd-title")[0]["text"] == "Agreements <grew> & grew"
+    assert tree.find("p", "dd-subtitle")[0]["text"] == "Agreements on ICE's list"
+    source = tree.find("p", "dd-source")[0]["text"]
+    assert source == "Source: ICE 287(g) participating agencies lists. As of Feb. 17, 2026."
+    assert tree.find("p", "dd-notes")[0]["text"] == "One agreement is one agency in one model."
+    (link,) = [a for a in tree.find("a") if "download" in a["attrs"]]
+    assert link["attrs"]["href"] == "./data/months.csv"
+    assert (site / "output" / "data" / "months.csv").is_file()
+
+
+def test_svgs_are_named_and_described_by_the_figure(page):
+    tree, _ = page
+    svgs = tree.find("svg", "dd-svg")
+    assert [s["attrs"]["class"] for s in svgs] == ["dd-svg dd-wide dd-has-narrow",
+                                                   "dd-svg dd-narrow"]
+    for svg in svgs:
+        assert svg["attrs"]["role"] == "img"
+        (title,) = tree.find(id=svg["attrs"]["aria-labelledby"])
+        assert title["text"] == "Agreements <grew> & grew"
+        (desc,) = tree.find(id=svg["attrs"]["aria-describedby"])
+        assert desc["text"].startswith("Line chart. Agreements rose")
+    assert int(svgs[0]["attrs"]["width"]) > int(svgs[1]["attrs"]["width"])
+
+
+def test_ids_are_unique_across_both_drawings(page):
+    tree, _ = page
+    ids = [e["attrs"]["id"] for e in tree.elements if "id" in e["attrs"]]
+    assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
+
+
+def test_data_table_in_details_and_live_spec(page):
+    tree, _ = page
+    (details,) = tree.find("details", "dd-data")
+    assert "Data table" in details["text"]
+    headers = [th["text"] for th in tree.find("th") if th["attrs"].get("scope") == "col"]
+    assert headers == ["month", "total"]
+    rows = [th["text"] for th in tree.find("th") if th["attrs"].get("scope") == "row"]
+    assert rows == ["2025-01", "2025-02", "2026-02"]
+    assert "1,425" in details["text"]
+    (spec,) = tree.find("script", "dd-spec")
+    assert spec["attrs"]["type"] == "application/json"
+    assert '"$schema"' not in spec["text"] and "</" not in spec["text"]
+
+
+def test_values_are_escaped_in_svg_text(tmp_path):
+    csv = "party,total\n<b>Sheriff & Co</b>,3\nOther,2\n"
+    body = ("```chart\ndata: p.csv\nmark: bar\nx: total:Q\ny: party:N\n"
+            "title: T\ndescription: D\nsource: S\nas_of: 2026-01-01\n```\n")
+    html = article_html(build(make_site(tmp_path, body, csvs={"p.csv": csv})))
+    figure = html[html.index("<figure"):html.index("</figure>")]
+    assert "<b>Sheriff" not in figure
+    svg = figure[figure.index("<svg"):figure.index("</svg>")]
+    assert "&lt;b&gt;Sheriff &amp; Co&lt;/b&gt;" in svg  # the axis label
+    table = figure[figure.index("<table"):]
+    assert "&lt;b&gt;Sheriff &amp; Co&lt;/b&gt;" in table
+
+
+def test_labels_rename_folded_columns_in_direct_labels(tmp_path):
+    body = ("```chart\ndata: models.csv\nmark: line\nx: month:T\ny: n:Q\n"
+            "fold: [jail_enforcement, task_force]\nfold_as: [model, n]\ncolor: model:N\n"
+            "labels: {jail_enforcement: Jail enforcement, task_force: Task force}\n"
+            "title: T\ndescription: D\nsource: S\nas_of: 2026-01-01\n```\n")
+    html = article_html(build(make_site(tmp_path, body, csvs={"models.csv": MODELS_CSV})))
+    svg = html[html.index("<svg"):html.index("</svg>")]
+    assert ">Jail enforcement</text>" in svg and ">Task force</text>" in svg
+    assert "jail_enforcement" not in svg
+
+
+def test_a_map_has_one_drawing(tmp_path):
+    csv = "state,stance\nCalifornia,ban\nFlorida,mandate\nGuam,neither\n"
+    body = ("```chart\ndata: s.csv\nmark: map\nstate: state\ncolor: stance:N\n"
+            "title: Where states stand\ndescription: Map.\nsource: S\nas_of: 2026-01-01\n```\n")
+    tree = parse(article_html(build(make_site(tmp_path, body, csvs={"s.csv": csv}))))
+    assert len(tree.find("svg", "dd-svg")) == 1
+    assert "Guam" in tree.find("p", "dd-notes")[0]["text"]
