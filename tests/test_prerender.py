@@ -114,6 +114,8 @@ def test_prerender_fills_the_cache_the_reader_reads(tmp_path):
     assert len(misses(settings, renderer)) == 5  # four charts and a table
     assert prerender(settings, renderer, workers=2) == 5
     assert misses(settings, renderer) == []
+    # The article's share card (its first chart) was rendered in the pool too.
+    assert len(list((site / ".cache" / "cards").glob("*.png"))) == 1
     assert prerender(settings, renderer, workers=2) == 0  # warm: nothing to do
     # The reader finds every block in the cache: no render, five hits.
     text = (site / "content" / "article.md").read_text()

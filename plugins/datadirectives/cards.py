@@ -6,6 +6,10 @@ large type above the chart and its source below, on an opaque background.
 
 from __future__ import annotations
 
+import os
+import tempfile
+from pathlib import Path
+
 from .chart_theme import TOKENS
 
 WIDTH, HEIGHT = 1200, 630
@@ -33,3 +37,23 @@ def card_spec(vl: dict) -> dict:
         spec["width"] = WIDTH
         spec["height"] = HEIGHT
     return spec
+
+
+def cached_card(cache_dir: Path, vl: dict) -> Path:
+    """The card PNG for a chart's Vega-Lite spec, rendered once into the cache; its path.
+
+    Written atomically: prerender.py renders cards in worker processes before the build
+    reads the content, and plugin.write_cards copies them when the site is written.
+    """
+    from . import render
+
+    spec = card_spec(vl)
+    key = render.cache_key("card", render.canonical_json(spec))
+    path = Path(cache_dir) / "cards" / f"{key}.png"
+    if not path.is_file():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        with os.fdopen(fd, "wb") as f:
+            f.write(render.to_png(spec))
+        os.replace(tmp, path)
+    return path

@@ -211,18 +211,12 @@ def copy_data(config, output: Path, names) -> None:
 
 def write_cards(state, output: Path) -> int:
     """Render each page's first chart as a 1200x630 PNG share card (cached)."""
-    from . import render
-    from .cards import card_spec
+    from .cards import cached_card
 
     written = 0
     # Only pages Pelican published have a slug here (drafts and failed files do not).
     for source, slug in sorted(state.card_slugs.items()):
-        spec = card_spec(state.renderer.records.cards[source])
-        key = render.cache_key("card", render.canonical_json(spec))
-        path = state.config.cache_dir / "cards" / f"{key}.png"
-        if not path.is_file():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(render.to_png(spec))
+        path = cached_card(state.config.cache_dir, state.renderer.records.cards[source])
         dest = output / "cards" / f"{slug}.png"
         dest.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(path, dest)

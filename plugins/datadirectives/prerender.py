@@ -95,24 +95,55 @@ def blocks(text: str, names=CACHED_KINDS) -> list[tuple[str, str, int]]:
     return found
 
 
-def misses(settings: dict, renderer) -> list[tuple[str, str, str, int]]:
-    """(kind, body, file, line) of each distinct block whose rendering is not cached."""
+def scan(settings: dict, renderer) -> list[tuple[str, str, str, int, str]]:
+    """(kind, body, file, line, cache key) of every readable directive block, in file order."""
     from pelican.utils import pelican_open
 
-    todo, seen = [], set()
+    found = []
     for path in markdown_files(settings):
         with pelican_open(str(path)) as text:
-            found = blocks(text)
-        for kind, body, line in found:
+            file_blocks = blocks(text)
+        for kind, body, line in file_blocks:
             try:
                 options = yaml.load(body, Loader=_FastLoader)  # noqa: S506 (a safe loader)
                 key = renderer.cache_key(kind, body, options.get("data"))
             except (yaml.YAMLError, AttributeError, DirectiveError):
                 continue  # not a valid block: the normal pass reports it, located
-            if key not in seen and not renderer.cache.has(key):
-                seen.add(key)
-                todo.append((kind, body, str(path), line))
+            found.append((kind, body, str(path), line, key))
+    return found
+
+
+def misses(settings: dict, renderer, found=None) -> list[tuple[str, str, str, int, str]]:
+    """(kind, body, file, line, key) of each distinct block whose rendering is not cached."""
+    todo, seen = [], set()
+    for block in scan(settings, renderer) if found is None else found:
+        key = block[4]
+        if key not in seen and not renderer.cache.has(key):
+            seen.add(key)
+            todo.append(block)
     return todo
+
+
+def new_cards(found, new_keys: set, renderer) -> list[dict]:
+    """The share-card specs of files whose first chart was just rendered (their card is new).
+
+    plugin.write_cards makes a card from each published page's first chart; rendering it here
+    too, in the pool, keeps a cold build's PNGs off the one-process path. Files whose first
+    chart was already cached are skipped: their card was made with it (and if not, write_cards
+    still makes it).
+    """
+    import json
+
+    cards, first_seen = [], set()
+    for kind, _, path, _, key in found:
+        if kind != "chart" or path in first_seen:
+            continue
+        first_seen.add(path)
+        if key in new_keys and renderer.cache.has(key):
+            card = json.loads(renderer.cache.path(key).read_text(encoding="utf-8")).get("card")
+            if card:
+                cards.append(card)
+    return cards
 
 
 # -- the worker side ----------------------------------------------------------------------
@@ -127,12 +158,23 @@ def _start_worker(config, package) -> None:
     _worker_renderer = Renderer(config, package)
 
 
-def _render_one(job: tuple[str, str, str, int]) -> bool:
+def _render_one(job: tuple[str, str, str, int, str]) -> bool:
     """Render one block into the cache; False if it failed (the normal pass will report it)."""
-    kind, body, source, line = job
+    kind, body, source, line, _ = job
     try:
         _worker_renderer.render_block(kind, body, source=source, line=line)
     except Exception:  # noqa: BLE001 (any failure: the normal pass meets it and reports it)
+        return False
+    return True
+
+
+def _render_card(card: dict) -> bool:
+    """Render one share card into the cache (cards.cached_card); False if it failed."""
+    from .cards import cached_card
+
+    try:
+        cached_card(_worker_renderer.config.cache_dir, card)
+    except Exception:  # noqa: BLE001 (write_cards meets the same failure and reports it)
         return False
     return True
 
@@ -147,7 +189,8 @@ def prerender(settings: dict, renderer, workers: int | None = None) -> int:
     workers = workers or int(os.environ.get("DATADIRECTIVES_WORKERS") or available_cpus())
     if workers < 2 or renderer.dry_run:
         return 0
-    todo = misses(settings, renderer)
+    found = scan(settings, renderer)
+    todo = misses(settings, renderer, found)
     if len(todo) < MIN_MISSES:
         return 0
     # Most expensive first (maps carry the whole US topology), so no worker ends last with one.
@@ -156,7 +199,7 @@ def prerender(settings: dict, renderer, workers: int | None = None) -> int:
     from concurrent.futures.process import BrokenProcessPool
     from multiprocessing import get_context
 
-    rendered = 0
+    rendered = cards = 0
     try:
         with ProcessPoolExecutor(
             max_workers=min(workers, len(todo)),
@@ -166,14 +209,19 @@ def prerender(settings: dict, renderer, workers: int | None = None) -> int:
         ) as pool:
             for ok in pool.map(_render_one, todo, chunksize=1):
                 rendered += ok
+            if renderer.config.share_cards:
+                fresh = {job[4] for job in todo}
+                for ok in pool.map(_render_card, new_cards(found, fresh, renderer)):
+                    cards += ok
     except BrokenProcessPool as exc:  # a worker died (out of memory?): render serially instead
         logger.warning(
             "datadirectives: parallel rendering stopped (%s); rendering the rest one by one", exc
         )
     logger.info(
-        "datadirectives: prerendered %d of %d uncached blocks on %d processes",
+        "datadirectives: prerendered %d of %d uncached blocks and %d share cards on %d processes",
         rendered,
         len(todo),
+        cards,
         min(workers, len(todo)),
     )
     return rendered
