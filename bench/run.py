@@ -243,10 +243,12 @@ def main(argv=None) -> int:
         for f in (int(x) for x in args.sizes.split(",") if x):
             print(f"bench: build {f}x ...", file=sys.stderr, flush=True)
             sizes.append(bench_size(base, tmp, f))
+            print(f"  {sizes[-1]}", file=sys.stderr, flush=True)
         data = []
         for n in (int(x) for x in args.rows.split(",") if x):
             print(f"bench: data {n:,} rows ...", file=sys.stderr, flush=True)
             data.append(bench_rows(tmp, n))
+            print(f"  {data[-1]}", file=sys.stderr, flush=True)
         print("bench: page weights ...", file=sys.stderr, flush=True)
         weights = bench_pages(sizes[0]) if sizes else []
         print(table(sizes, data, weights))
