@@ -37,6 +37,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import measure  # noqa: E402
 import pages  # noqa: E402
 import sites  # noqa: E402
+import stages  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 MB = 1024 * 1024
@@ -157,7 +158,7 @@ def verdict(ok: bool) -> str:
     return "yes" if ok else "**no**"
 
 
-def table(sizes: list[dict], data: list[dict], weights: list[dict]) -> str:
+def table(sizes: list[dict], data: list[dict], weights: list[dict], parts=None) -> str:
     lines = [
         "| part | case | measured | ratio / per unit | target | met |",
         "| --- | --- | --- | --- | --- | --- |",
@@ -212,6 +213,18 @@ def table(sizes: list[dict], data: list[dict], weights: list[dict]) -> str:
             f"| first load {kb(first['gzip'])} gz ({kb(first['raw'])} raw){lazy_txt} "
             f"| {alt or '—'} | ≤ 100 KB gz | {verdict(first['gzip'] <= 100_000)} |"
         )
+    for c in (parts or {}).get("charts", []):
+        total = sum(c[k] for k in stages.STAGES) * 1000
+        cells = " · ".join(f"{k} {c[k] * 1000:,.0f} ms" for k in stages.STAGES)
+        lines.append(
+            f"| chart stages | {c['mark']}: {c['title'][:40]} | {cells} "
+            f"| {total:,.0f} ms CPU, one process | — | — |"
+        )
+    if parts:
+        lines.append(
+            f"| chart stages | first call in a process | {parts['first call']:.2f} s "
+            "(V8 start, schemas) | paid once per process | — | — |"
+        )
     load = os.getloadavg()
     lines.append(
         f"| machine | {os.cpu_count()} cores | load average {load[0]:.1f} / {load[1]:.1f} "
@@ -251,11 +264,17 @@ def main(argv=None) -> int:
             print(f"  {data[-1]}", file=sys.stderr, flush=True)
         print("bench: page weights ...", file=sys.stderr, flush=True)
         weights = bench_pages(sizes[0]) if sizes else []
-        print(table(sizes, data, weights))
+        print("bench: chart stages ...", file=sys.stderr, flush=True)
+        parts = stages.stage_times(base)
+        print(table(sizes, data, weights, parts))
         results = ROOT / "bench" / "results"
         results.mkdir(exist_ok=True)
         (results / "latest.json").write_text(
-            json.dumps({"sizes": sizes, "data": data, "pages": weights}, indent=1, sort_keys=True)
+            json.dumps(
+                {"sizes": sizes, "data": data, "pages": weights, "stages": parts},
+                indent=1,
+                sort_keys=True,
+            )
         )
         print(
             f"\n(bench took {time.perf_counter() - started:.0f} s; temp {tmp}"
