@@ -11,6 +11,7 @@ builds (bench/measure.py), so the numbers do not depend on what is being edited 
   warm-up). Targets: warm <= 1.2 x floor; cold <= floor + 50 ms per chart.
 - data: one aggregated chart over a CSV of 1 thousand, 100 thousand and 1 million rows,
   declared in datapackage.json (so validated like real data). Target: 1M rows < 10 s, < 1 GB.
+- chart stages: where one chart's CPU time goes (bench/stages.py).
 - pages: for every page of the built explainer, first-load and lazy bytes (bench/pages.py),
   next to the same charts saved by Altair with a CDN (default) and with inline=True.
   Target: every first load <= 100 KB gzip.
