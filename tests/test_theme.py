@@ -731,4 +731,11 @@ def test_chart_dark_mode_css_is_for_screens_only(dev_site):
     """Printing from a dark-mode browser must not print light-on-white chart text."""
     links = parse(dev_site / "growth.html").find_all("link", rel="stylesheet")
     media = {link.attrs["href"]: link.attrs.get("media") for link in links}
-    assert media == {"./theme/css/site.css": None, "./theme/charts.css": "screen"}
+    # charts.css applies everywhere (it also picks the wide or phone drawing), but its dark
+    # remapping sits inside `@media screen`, so paper keeps the SVG's light colours.
+    assert media == {"./theme/css/site.css": None, "./theme/charts.css": None}
+    from datadirectives.chart_theme import charts_css
+
+    css = charts_css()
+    assert "@media screen and (prefers-color-scheme: dark)" in css
+    assert "@media (prefers-color-scheme: dark)" not in css
