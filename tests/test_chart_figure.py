@@ -1,5 +1,6 @@
 """What a chart directive becomes in a real build: the accessible <figure> and its parts."""
 
+import re
 from html.parser import HTMLParser
 
 import pytest
@@ -144,6 +145,11 @@ def test_a_map_has_one_drawing(tmp_path):
     csv = "state,stance\nCalifornia,ban\nFlorida,mandate\nGuam,neither\n"
     body = ("```chart\ndata: s.csv\nmark: map\nstate: state\ncolor: stance:N\n"
             "title: Where states stand\ndescription: Map.\nsource: S\nas_of: 2026-01-01\n```\n")
-    tree = parse(article_html(build(make_site(tmp_path, body, csvs={"s.csv": csv}))))
+    html = article_html(build(make_site(tmp_path, body, csvs={"s.csv": csv})))
+    tree = parse(html)
     assert len(tree.find("svg", "dd-svg")) == 1
     assert "Guam" in tree.find("p", "dd-notes")[0]["text"]
+    # Page weight: maps stay static unless asked, and their borders use whole pixels.
+    assert not tree.find("script", "dd-spec")
+    paths = re.findall(r' d="([^"]*)"', html)
+    assert len(paths) > 40 and not any(re.search(r"\d\.\d", d) for d in paths)

@@ -135,6 +135,11 @@ def vega_config(tokens: dict = TOKENS) -> dict:
             "titleOrient": "left",
             "offset": 26,  # clears the y-axis title, which sits above the plot
             "labelLimit": 200,
+            # vl-convert measures text in Liberation Sans; readers' system fonts can be ~15%
+            # wider, so leave air between legend entries rather than let them overlap.
+            "columnPadding": 20,
+            "titlePadding": 14,
+            "rowPadding": 6,
         },
         "header": {
             "labelFont": font,

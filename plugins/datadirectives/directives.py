@@ -233,6 +233,8 @@ class Renderer:
         from . import charts
 
         wide = render.to_svg(vl)
+        if chart_opts["mark"] == "map":
+            wide = figure.whole_pixel_paths(wide)
         if chart_opts["mark"] in ("map", "python") or self.config.narrow_width >= \
                 self.config.width:
             return figure.accessible_svg(wide, fig_id, prefix)
@@ -244,7 +246,11 @@ class Renderer:
 
     def _live_spec(self, opts: dict, vl: dict) -> str:
         """The compiled Vega spec the browser runtime swaps in (docs/interactive.md)."""
-        live = self.config.interactive if opts["interactive"] is None else opts["interactive"]
+        live = opts["interactive"]
+        if live is None:
+            # Maps stay static unless asked: their shapes would add ~40 KB (gzip) to the page,
+            # and the data table beside the map already gives every state's value.
+            live = self.config.interactive and vl_mark(vl) != "geoshape"
         if not live:
             return ""
         from .interactive import InteractiveSpecError, interactive_spec
@@ -327,6 +333,19 @@ class Renderer:
         if key is not None and not self.dry_run:
             self.cache.put(key, {"text": text_out})
         return text_out
+
+
+def vl_mark(vl: dict) -> str | None:
+    """The first mark type in a Vega-Lite spec (layers searched in order)."""
+    for unit in [vl, *vl.get("layer", []), *(vl.get("spec", {}) and [vl["spec"]])]:
+        mark = unit.get("mark")
+        if mark:
+            return mark if isinstance(mark, str) else mark.get("type")
+        for layer in unit.get("layer", []):
+            found = vl_mark(layer)
+            if found:
+                return found
+    return None
 
 
 def _inline_rows(vl: dict) -> list[dict]:
