@@ -31,17 +31,11 @@ import logging
 import os
 from pathlib import Path
 
-import yaml
-
 from .errors import DirectiveError
 from .markdown_ext import _FENCE_OPEN, _find_close
+from .parsing import read_yaml
 
 logger = logging.getLogger(__name__)
-
-# The scan only needs each block's `data:` to compute its key: libyaml when present (about ten
-# times faster than the pure-Python parser the reader uses for its located messages). A body
-# the two parse differently only costs a wasted or a missed prerender, never a wrong page.
-_FastLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 # Below this many misses the pool's start-up (a fresh interpreter importing pandas, Altair and
 # vl-convert, ~1.5 s) costs more than it saves; the normal pass renders them.
@@ -105,9 +99,9 @@ def scan(settings: dict, renderer) -> list[tuple[str, str, str, int, str]]:
             file_blocks = blocks(text)
         for kind, body, line in file_blocks:
             try:
-                options = yaml.load(body, Loader=_FastLoader)  # noqa: S506 (a safe loader)
+                options, _ = read_yaml(body)  # libyaml: fast (parsing.py)
                 key = renderer.cache_key(kind, body, options.get("data"))
-            except (yaml.YAMLError, AttributeError, DirectiveError):
+            except DirectiveError:
                 continue  # not a valid block: the normal pass reports it, located
             found.append((kind, body, str(path), line, key))
     return found
