@@ -239,20 +239,25 @@ def keyboard_problems(page) -> list[str]:
 def nojs_chart_problems(page) -> list[str]:
     """With JavaScript disabled: every figure.dd-chart shows an svg with a nonzero size.
 
-    Uses Playwright locators (they work without page JavaScript), not page.evaluate.
+    A figure may carry several SVGs (a wide one and a narrow one for phones, CSS showing one):
+    at least one must be visible at this width. Uses Playwright locators (they work without
+    page JavaScript), not page.evaluate.
     """
     problems = []
     figures = page.locator("figure.dd-chart")
     for i in range(figures.count()):
         fig = figures.nth(i)
         name = fig.get_attribute("id") or f"#{i + 1}"
-        svg = fig.locator("svg").first
-        if svg.count() == 0:
+        svgs = fig.locator("svg")
+        if svgs.count() == 0:
             problems.append(f"figure.dd-chart {name}: no svg without JavaScript")
             continue
-        box = svg.bounding_box()
-        if not box or box["width"] < 1 or box["height"] < 1:
-            problems.append(f"figure.dd-chart {name}: svg has no size without JavaScript ({box})")
+        boxes = [svgs.nth(k).bounding_box() for k in range(svgs.count())]
+        if not any(b and b["width"] >= 1 and b["height"] >= 1 for b in boxes):
+            problems.append(
+                f"figure.dd-chart {name}: no svg has a visible size without JavaScript "
+                f"({len(boxes)} svg, boxes {boxes})"
+            )
     return problems
 
 
