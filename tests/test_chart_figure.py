@@ -153,3 +153,25 @@ def test_a_map_has_one_drawing(tmp_path):
     assert not tree.find("script", "dd-spec")
     paths = re.findall(r' d="([^"]*)"', html)
     assert len(paths) > 40 and not any(re.search(r"\d\.\d", d) for d in paths)
+
+
+def test_only_the_svg_root_carries_aria(page):
+    tree, site = page
+    html = article_html(site / "output")
+    for svg in re.findall(r"<svg.*?</svg>", html, re.S):
+        inner = svg[svg.index(">") + 1:]
+        assert "role=" not in inner and "aria-" not in inner
+
+
+def test_labels_follow_a_sort_written_in_raw_values(tmp_path):
+    csv = "state,stance\nCalifornia,ban\nFlorida,mandate\nTexas,mandate\n"
+    body = ("```chart\ndata: s.csv\nmark: map\nstate: state\n"
+            "color: {field: stance, type: N, sort: [mandate, ban]}\n"
+            "labels: {ban: Ban, mandate: Mandate}\n"
+            "title: T\ndescription: D\nsource: S\nas_of: 2026-01-01\n```\n")
+    html = article_html(build(make_site(tmp_path, body, csvs={"s.csv": csv})))
+    svg = html[html.index("<svg"):html.index("</svg>")]
+    legend = re.findall(r">(Mandate|Ban|mandate|ban)</text>", svg)
+    assert legend == ["Mandate", "Ban"]
+    fills = set(re.findall(r'fill="(#[0-9a-f]{6})"', svg))
+    assert len(fills) >= 3  # two stances and the no-data grey: states are filled

@@ -433,6 +433,13 @@ def _relabel(opts: dict, frame: pd.DataFrame) -> pd.DataFrame:
     frame = frame.copy()
     for c in text_columns:
         frame[c] = frame[c].astype(object).replace(labels)
+    # A sort order written in the data's own values follows the renaming.
+    for channel in ("x", "y", "color", "facet"):
+        enc = opts.get(channel)
+        if isinstance(enc, dict) and isinstance(enc.get("sort"), list):
+            enc["sort"] = [labels.get(str(v), v) for v in enc["sort"]]
+    if isinstance(opts.get("sort"), list):
+        opts["sort"] = [labels.get(str(v), v) for v in opts["sort"]]
     return frame
 
 

@@ -17,6 +17,7 @@ ROOT_MARKER = "__DD_ROOT__"
 
 _SVG_OPEN = re.compile(r"<svg\b[^>]*>")
 _SVG_ID = re.compile(r'\bid="([^"]+)"')
+_INNER_ARIA = re.compile(r'\s(?:role|aria-[a-z]+)="[^"]*"')
 _PATH_DATA = re.compile(r'(\sd=")([^"]*)"')
 _FINE_NUMBER = re.compile(r"-?\d*\.\d{2,}")
 
@@ -50,8 +51,12 @@ def accessible_svg(svg: str, fig_id: str, id_prefix: str, classes: str = "") -> 
         f' aria-labelledby="{fig_id}-title"'
         f' aria-describedby="{fig_id}-desc" focusable="false">'
     )
+    # Below a role="img" root everything is presentational, so Vega's per-mark ARIA (roles,
+    # labels, role descriptions) only adds bytes, and axe flags inner role="img" groups
+    # without names: the figure's title and description speak for the whole chart.
+    body = _INNER_ARIA.sub("", svg[match.end():])
     # The background is the page's: drop the opaque rect vl-convert paints first.
-    svg = svg[:match.start()] + tag_new + svg[match.end():]
+    svg = svg[:match.start()] + tag_new + body
     svg = round_paths(svg)
     return re.sub(r'<rect width="[\d.]+" height="[\d.]+" fill="(?:white|#ffffff|#fff)"/>', "",
                   svg, count=1)
