@@ -207,9 +207,9 @@ def crawl(base_url: str, seeds: list[str] = ("",)) -> CrawlReport:
                 continue
             if parsed.netloc != origin.netloc:
                 if ref.what in NAVIGATION:
-                    report.foreign_links.append(
-                        f"{where}: a link to another host ({parsed.netloc})"
-                    )
+                    found = f"{where}: a link to another host ({parsed.netloc})"
+                    if found not in report.foreign_links:  # the same link twice on a line
+                        report.foreign_links.append(found)
                 elif not ref.metadata:
                     report.problems.append(
                         f"{where}: loads from another host ({parsed.netloc}); the site must "
