@@ -126,7 +126,8 @@ def test_crawler_passes_the_good_site(good_server):
 
 
 def _page(browser, server, name, **context_options):
-    context = browser.new_context(bypass_csp=True, **context_options)
+    context_options.setdefault("bypass_csp", True)  # axe is injected inline
+    context = browser.new_context(**context_options)
     monitor = Monitor(context, f"127.0.0.1:{server.port}")
     page = context.new_page()
     page.goto(server.url + name)
@@ -221,3 +222,13 @@ def test_overflow_check_reports_a_page_wider_than_a_phone(browser, broken_server
     )
     assert horizontal_overflow_problems(page) == []
     context.close()
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_monitor_reports_csp_violations_when_the_csp_is_enforced(browser, broken_server):
+    context, monitor, page = _page(browser, broken_server, "csp.html", bypass_csp=False)
+    settle(page)
+    problems = monitor.take()
+    context.close()
+    assert has(problems, "console error", "violates the following Content Security Policy")
