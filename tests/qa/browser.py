@@ -62,6 +62,8 @@ class Monitor:
     def _console(self, msg):
         if msg.type == "error":
             loc = msg.location or {}
+            if "ERR_BLOCKED_BY_CLIENT" in msg.text and loc.get("url") in self._aborted:
+                return  # the echo of a request this monitor aborted (already reported)
             where = f" ({loc.get('url', '')}:{loc.get('lineNumber', '')})" if loc else ""
             self.problems.append(f"console error: {msg.text}{where}")
 
@@ -130,8 +132,9 @@ def chart_name_problems(page) -> list[str]:
         """() => {
             const out = [];
             const text = el => (el ? el.textContent.replace(/\\s+/g, ' ').trim() : '');
+            const fig = el => el.parentElement && el.parentElement.closest('figure[id]');
             const desc = el => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') +
-                (el.closest('figure[id]') ? ' in figure#' + el.closest('figure[id]').id : '');
+                (fig(el) ? ' in figure#' + fig(el).id : '');
             for (const svg of document.querySelectorAll('svg[role="img"]')) {
                 let name = '';
                 const ids = (svg.getAttribute('aria-labelledby') || '').split(/\\s+/)
