@@ -12,10 +12,10 @@ import sys
 import textwrap
 
 from datadirectives.directives import Renderer
-from datadirectives.prerender import blocks, misses, prerender
+from datadirectives.prerender import blocks, done_stamp, markdown_files, misses, prerender
 from datadirectives.settings import load_config
 
-from tests.tiny_site import PLUGINS, make_site
+from tests.tiny_site import MONTHS_CSV, PLUGINS, make_site
 
 CHART = """\
 ```chart
@@ -117,11 +117,16 @@ def test_prerender_fills_the_cache_the_reader_reads(tmp_path):
     # The article's share card (its first chart) was rendered in the pool too.
     assert len(list((site / ".cache" / "cards").glob("*.png"))) == 1
     assert prerender(settings, renderer, workers=2) == 0  # warm: nothing to do
+    files = markdown_files(settings)
+    stamp = done_stamp(files, renderer)
+    assert stamp.exists()  # the next build of these inputs skips the scan
     # The reader finds every block in the cache: no render, five hits.
     text = (site / "content" / "article.md").read_text()
     for kind, body, line in blocks(text):
         renderer.render_block(kind, body, source="content/article.md", line=line)
     assert (renderer.cache.hits, renderer.cache.misses) == (5, 0)
+    (site / "data" / "months.csv").write_text(MONTHS_CSV + "2026-03,1500,1250,all\n")
+    assert not done_stamp(files, renderer).exists()  # any data change scans again
 
 
 def test_block_bodies_match_the_markdown_preprocessor():

@@ -151,7 +151,7 @@ class Renderer:
         parallel before Pelican reads the content; one definition keeps the two in step.
         """
         csv_path = resolve_csv(csv_name, self.config.data_dir)
-        csv_sha = render.hashlib.sha256(csv_path.read_bytes()).hexdigest()
+        csv_sha = render.file_sha256(csv_path)
         return render.cache_key(kind, body, csv_sha, render.canonical_json(self._meta(csv_name)),
                                 str(self.config.width), str(self.config.narrow_width),
                                str(self.config.max_rows),

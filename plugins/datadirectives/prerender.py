@@ -16,9 +16,10 @@ Pelican then reads the content as usual and finds every chart in the cache. Noth
 changes what a build produces: entries are keyed by content and rendering is deterministic,
 so which process wrote an entry, and in what order, does not matter. Nothing here reports
 errors either: a block that fails (bad YAML, unknown column...) is left uncached, and the
-normal pass renders it again and stops the build with the usual located message. A fully
-warm build pays only for the scan (YAML parse and CSV hash of each block, no pandas, no
-Altair, no pool).
+normal pass renders it again and stops the build with the usual located message. A warm
+rebuild pays only for the scan (a YAML parse and a key per block; no pandas, no Altair, no
+pool), and not even that when no input changed since a build found everything cached
+(`done_stamp`).
 
 Workers are started with "spawn" (a fresh interpreter): forking a process that has already
 run vl-convert's JavaScript engine (a test run, a long-lived server) can deadlock.
@@ -162,6 +163,29 @@ def _render_one(job: tuple[str, str, str, int, str]) -> bool:
     return True
 
 
+def done_stamp(files: list[Path], renderer) -> Path:
+    """A marker in the cache for "every block of exactly these inputs is cached".
+
+    Its name hashes the Markdown files, every file under data/, the settings and (through
+    render.cache_key) the plugin and Vega versions: anything that can change a block's key.
+    A warm rebuild of unchanged inputs then skips the scan (one YAML parse and key per block,
+    as much again as the reader's own lookups).
+    """
+    from . import render
+
+    digest = render.hashlib.sha256(repr(renderer.config).encode())
+    data_dir = renderer.config.data_dir
+    for path in [*files, *sorted(p for p in data_dir.rglob("*") if p.is_file())]:
+        digest.update(str(path).encode() + b"\0" + render.file_sha256(path).encode())
+    digest.update(render.folder_fingerprint(str(renderer.config.functions_dir or "")).encode())
+    return renderer.config.cache_dir / "prerendered" / render.cache_key(digest.hexdigest())
+
+
+def _touch(stamp: Path) -> None:
+    stamp.parent.mkdir(parents=True, exist_ok=True)
+    stamp.touch()
+
+
 def _render_card(card: dict) -> bool:
     """Render one share card into the cache (cards.cached_card); False if it failed."""
     from .cards import cached_card
@@ -183,10 +207,15 @@ def prerender(settings: dict, renderer, workers: int | None = None) -> int:
     workers = workers or int(os.environ.get("DATADIRECTIVES_WORKERS") or available_cpus())
     if workers < 2 or renderer.dry_run:
         return 0
+    stamp = done_stamp(markdown_files(settings), renderer)
+    if stamp.exists():
+        return 0  # the same inputs were fully cached before: nothing to scan for
     found = scan(settings, renderer)
     todo = misses(settings, renderer, found)
+    if not todo:
+        _touch(stamp)
     if len(todo) < MIN_MISSES:
-        return 0
+        return 0  # the reader renders the few there are; the next build writes the stamp
     # Most expensive first (maps carry the whole US topology), so no worker ends last with one.
     todo.sort(key=lambda job: ("mark: map" not in job[1], job[2], job[3]))
     from concurrent.futures import ProcessPoolExecutor  # imported here: cold builds only
@@ -211,6 +240,8 @@ def prerender(settings: dict, renderer, workers: int | None = None) -> int:
         logger.warning(
             "datadirectives: parallel rendering stopped (%s); rendering the rest one by one", exc
         )
+    if rendered == len(todo):
+        _touch(stamp)
     logger.info(
         "datadirectives: prerendered %d of %d uncached blocks and %d share cards on %d processes",
         rendered,

@@ -48,6 +48,21 @@ def folder_fingerprint(folder: str | None) -> str:
     return digest.hexdigest()
 
 
+def file_sha256(path: Path) -> str:
+    """The SHA-256 of a file's bytes, computed once per build while its size and mtime hold.
+
+    A 100-chart site asks for the same few CSVs' hashes hundreds of times (once per block in
+    prerender's scan, once per block in the reader): read and hash each file once.
+    """
+    stat = Path(path).stat()
+    return _file_sha256(str(path), stat.st_size, stat.st_mtime_ns)
+
+
+@lru_cache(maxsize=256)
+def _file_sha256(path: str, size: int, mtime_ns: int) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
 def cache_key(*parts: str) -> str:
     """One hex key from the parts that decide a rendering."""
     digest = hashlib.sha256()
