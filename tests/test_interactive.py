@@ -147,6 +147,22 @@ def test_spec_is_compiled_vega_with_inline_data_and_no_extras():
     assert not any("url" in d for d in vega["data"])
 
 
+@pytest.mark.parametrize("make", [line_spec, facet_line_spec])
+def test_no_mark_or_guide_keeps_its_own_aria(make):
+    """The live <svg> is the named image; Vega's per-mark roles would be nameless images."""
+
+    def walk(node):
+        for mark in node.get("marks", []):
+            yield "mark", mark
+            yield from walk(mark)
+        for key in ("axes", "legends"):
+            for guide in node.get(key, []):
+                yield key, guide
+
+    items = list(walk(json.loads(interactive_spec(make()))))
+    assert items and all(item.get("aria") is False for _, item in items)
+
+
 @pytest.mark.parametrize(
     "make", [line_spec, bar_spec, stacked_area_spec, facet_line_spec, map_spec]
 )

@@ -210,11 +210,17 @@ def strip_vega(vega: dict) -> dict:
     for key in ("$schema", "usermeta", "description", "background"):
         vega.pop(key, None)
     for mark in _all_marks(vega):
+        # The live <svg> is role="img", named by the figure: Vega's per-mark ARIA roles would
+        # be nameless images inside it (axe svg-img-alt). aria: false hides them, as the
+        # static SVG has none.
+        mark["aria"] = False
         # Vega-Lite's nearest-point cells reach 1px past the plot; clipped, they cannot widen
         # the chart's autosized bounds (the live chart must keep the static one's size).
         if mark.get("name", "").endswith("_voronoi"):
             mark["clip"] = True
             _fix_voronoi_datum(mark)
+    for guide in _all_guides(vega):
+        guide["aria"] = False
     for data in vega.get("data", []):
         if "url" in data:
             raise InteractiveSpecError(
@@ -239,6 +245,14 @@ def _fix_voronoi_datum(mark: dict) -> None:
         )
         if signal:
             update[channel]["signal"] = _BARE_DATUM.sub("datum.datum[", signal)
+
+
+def _all_guides(node: dict):
+    """Every axis and legend, at the top level and inside group marks (facets, layers)."""
+    for key in ("axes", "legends"):
+        yield from node.get(key, [])
+    for mark in node.get("marks", []):
+        yield from _all_guides(mark)
 
 
 def _all_marks(node: dict):
