@@ -6,7 +6,7 @@ Built in-process into tmp_path with fatal errors on, exactly as `make html` buil
 import pytest
 from datadirectives.plugin import BuildStopped
 
-from tests.tiny_site import build, make_site
+from tests.tiny_site import MONTHS_CSV, build, make_site
 
 TABLE = """\
 Some text.
@@ -14,6 +14,22 @@ Some text.
 ```table
 data: months.csv
 title: Agreements by month
+source: ICE lists
+as_of: 2026-02-17
+{extra}
+```
+"""
+
+CHART = """\
+Some text.
+
+```chart
+data: months.csv
+mark: line
+x: month:T
+y: {y}
+title: Agreements by month
+description: Line chart.
 source: ICE lists
 as_of: 2026-02-17
 {extra}
@@ -46,16 +62,23 @@ CASES = [
      r"unknown format '0,0'", 12),
     ("unclosed_fence", "Text.\n\n```table\ndata: months.csv\ntitle: T\n",
      r"never closed", 7),
+    ("wrong_type_text_on_quantitative_axis", CHART.format(y="model:Q", extra=""),
+     r"y: column 'model' \(used as :Q\) has values that are not numbers: 'all'; a text "
+     r"column goes on a :N \(nominal\) or :O \(ordinal\) axis", 11),
+    ("too_many_rows", CHART.format(y="total:Q", extra=""), r"would embed 4 rows of months.csv "
+     r"\(limit 2\); aggregate", 8),
     ("value_unknown_column", "There were {{ months.csv[month=2026-02].totl }} agreements.\n",
      r"column 'totl' not in months.csv; did you mean 'total'\?", 5),
     ("value_two_rows", "Text.\n\nThere were {{ months.csv[model=all].total }}.\n",
-     r"3 rows of months.csv match where model==all", 7),
+     r"4 rows of months.csv match where model==all", 7),
 ]
 
 
 @pytest.mark.parametrize(("name", "body", "message", "line"), CASES, ids=[c[0] for c in CASES])
 def test_wrong_directive_stops_the_build(tmp_path, capsys, name, body, message, line):
-    site = make_site(tmp_path, body)
+    limits = {"DATA_DIRECTIVES": {"MAX_ROWS": 2}} if name == "too_many_rows" else None
+    csvs = {"months.csv": MONTHS_CSV + "2026-03,1504,1263,all\n"}
+    site = make_site(tmp_path, body, csvs=csvs, settings=limits)
     with pytest.raises(BuildStopped) as stopped:
         build(site)
     assert stopped.value.code == 1
