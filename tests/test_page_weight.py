@@ -1,0 +1,92 @@
+"""Page-weight budgets on the real build (byte counts are deterministic, so they are tested).
+
+Issue 5 and 8: a page's first load (its HTML plus the CSS, images and scripts it loads at
+once) is at most 100 KB gzip, charts included, and carries no chart JavaScript: only the
+loader, which fetches the runtime when a reader reaches a chart. Also: the real site builds
+byte-identically twice.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from tests.site_fixtures import build_site
+
+pytestmark = pytest.mark.slow
+
+FIRST_LOAD_BUDGET = 100 * 1024  # gzip bytes
+LOADER_BUDGET = 2 * 1024  # the only script on a first load (gzip)
+
+
+class _Assets(HTMLParser):
+    """What a page asks for as it loads (not what it links to)."""
+
+    def __init__(self):
+        super().__init__()
+        self.styles, self.scripts, self.images = [], [], []
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "link" and a.get("rel") == "stylesheet":
+            self.styles.append(a["href"])
+        elif tag == "script" and a.get("src"):
+            self.scripts.append(a["src"])
+        elif tag == "img" and a.get("src") and a.get("loading") != "lazy":
+            self.images.append(a["src"])
+
+
+def gz(data: bytes) -> int:
+    return len(gzip.compress(data, compresslevel=9, mtime=0))
+
+
+def first_load(site: Path, page: Path) -> tuple[int, list[str]]:
+    parser = _Assets()
+    html = page.read_bytes()
+    parser.feed(html.decode("utf-8"))
+    total = gz(html)
+    for url in parser.styles + parser.scripts + parser.images:
+        total += gz((page.parent / url.split("?")[0]).resolve().read_bytes())
+    return total, parser.scripts
+
+
+def test_every_page_first_load_is_within_budget(built_site, site_pages):
+    over = []
+    for rel in site_pages:
+        page = built_site / (rel or "index.html")
+        if page.is_dir():
+            page = page / "index.html"
+        total, _ = first_load(built_site, page)
+        if total > FIRST_LOAD_BUDGET:
+            over.append(f"{rel or 'index.html'}: {total:,} bytes gzip")
+    assert not over, f"first load over {FIRST_LOAD_BUDGET:,} bytes gzip: {over}"
+
+
+def test_first_load_ships_no_chart_javascript(built_site):
+    page = built_site / "growth.html"
+    assert "dd-chart" in page.read_text(encoding="utf-8")
+    _, scripts = first_load(built_site, page)
+    assert len(scripts) == 1 and re.search(r"dd-loader\.[0-9a-f]+\.js$", scripts[0]), scripts
+    loader = (page.parent / scripts[0]).resolve().read_bytes()
+    assert gz(loader) <= LOADER_BUDGET
+    assert b"vega" not in loader.lower()  # the runtime is a separate, lazily loaded file
+
+
+def digest(folder: Path) -> str:
+    h = hashlib.sha256()
+    for path in sorted(folder.rglob("*")):
+        h.update(path.relative_to(folder).as_posix().encode())
+        if path.is_file():
+            h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def test_the_real_site_builds_byte_identically(built_site, tmp_path):
+    again = tmp_path / "again"
+    build_site(again)
+    assert digest(again) == digest(built_site)
