@@ -232,3 +232,13 @@ def test_monitor_reports_csp_violations_when_the_csp_is_enforced(browser, broken
     problems = monitor.take()
     context.close()
     assert has(problems, "console error", "violates the following Content Security Policy")
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_keyboard_check_reports_controls_a_trap_keeps_out_of_reach(browser, broken_server):
+    context, _, page = _page(browser, broken_server, "trap.html")
+    page.wait_for_load_state("load")
+    problems = keyboard_problems(page)
+    context.close()
+    assert has(problems, "keyboard: Tab never reaches <summary>", "Never reached")
