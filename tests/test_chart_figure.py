@@ -175,3 +175,12 @@ def test_labels_follow_a_sort_written_in_raw_values(tmp_path):
     assert legend == ["Mandate", "Ban"]
     fills = set(re.findall(r'fill="(#[0-9a-f]{6})"', svg))
     assert len(fills) >= 3  # two stances and the no-data grey: states are filled
+
+
+def test_a_later_build_without_the_plugin_is_left_alone(page, tmp_path):
+    """Pelican's signals are process-wide: the plugin must act only where it is listed."""
+    site = make_site(tmp_path, "No directives here: {{ months.csv.total }} stays text.\n")
+    output = build(site, PLUGINS=[])
+    assert "{{ months.csv.total }}" in article_html(output)
+    assert not (output / "theme" / "charts.css").exists()
+    assert not (output / "_headers").exists()

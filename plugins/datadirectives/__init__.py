@@ -13,7 +13,7 @@ def register():
     """Connect the plugin to Pelican's signals."""
     signals.initialized.connect(plugin.initialized)  # settings, data package, extension
     signals.readers_init.connect(plugin.readers_init)  # directives know their file
-    signals.generator_init.connect(runtime.on_generator_init)  # chart loader URL for templates
+    signals.generator_init.connect(plugin.generator_init)  # chart loader URL for templates
     signals.content_object_init.connect(plugin.content_object_init)  # data links, share image
     # One receiver for the end, because order matters: files first, then hashed names,
     # then the _headers file that lists the hashed names.

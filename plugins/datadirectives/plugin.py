@@ -43,9 +43,19 @@ class _State:
         self.started = time.perf_counter()
 
 
+def enabled(settings: dict) -> bool:
+    """Whether this build lists the plugin. Pelican's signals are process-wide: once any
+    build in a process (a test run, `make serve`) has loaded the plugin, its receivers fire
+    for every later build too, so each receiver must ask."""
+    return any(getattr(p, "__name__", p) == __package__ for p in settings.get("PLUGINS") or [])
+
+
 def initialized(pelican) -> None:
     """Check settings and data, then add the Markdown extension exactly once."""
     settings = pelican.settings
+    if not enabled(settings):
+        settings.pop(STATE, None)
+        return
     config = load_config(settings)
     try:
         package = load_package_metadata(config)
@@ -93,8 +103,18 @@ def package_index(resources) -> dict:
     return {info.path: dataclasses.asdict(info) for info in resources}
 
 
+def generator_init(generator) -> None:
+    """Give templates the chart loader's URL (only in builds that use the plugin)."""
+    if STATE in generator.settings:
+        from . import runtime
+
+        runtime.on_generator_init(generator)
+
+
 def readers_init(readers) -> None:
     """Wrap every Markdown reader so the preprocessor knows the current file."""
+    if STATE not in readers.settings:
+        return
     for ext, cls in list(readers.reader_classes.items()):
         if isinstance(cls, type) and issubclass(cls, MarkdownReader):
             readers.reader_classes[ext] = _located_reader(cls)
