@@ -6,7 +6,7 @@ flow: each receiver is a module-level function in plugin.py.
 
 from pelican import signals
 
-from . import plugin, runtime
+from . import plugin
 
 
 def register():
