@@ -1029,3 +1029,17 @@ def test_long_legends_wrap_in_narrow_charts():
     wide = build_chart(opts, frame, width=640).to_dict()
     wide_columns = wide["encoding"]["color"].get("legend", {}).get("columns", len(names))
     assert wide_columns > 1  # more room, more legend entries per row
+
+
+def test_long_direct_labels_become_a_legend_on_narrow_drawings():
+    frame = pd.DataFrame({"month": ["2025-01", "2025-02"] * 2,
+                          "model": ["Warrant service officer"] * 2 + ["Task force"] * 2,
+                          "n": [1, 2, 3, 4]})
+    opts = {"mark": "line", "x": "month:T", "y": "n:Q", "color": "model:N"}
+    wide = build_chart(opts, frame, width=640).to_dict()
+    narrow = build_chart(opts, frame, width=340).to_dict()
+    assert "layer" in wide  # the lines plus their end labels, no legend
+    assert "layer" not in narrow or all(
+        layer.get("mark", {}).get("type") != "text" for layer in narrow["layer"]
+    )
+    assert "Warrant service officer" in texts(render(build_chart(opts, frame, width=340)))

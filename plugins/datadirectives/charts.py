@@ -107,6 +107,12 @@ def _annotation(value: Any) -> dict:
 
 
 # Options as data: name -> (default, validator). docs/directives.md documents each one.
+def _direct_labels_fit(values: pd.Series, width: int) -> bool:
+    """Whether end-of-line labels leave at least two thirds of the width to the plot."""
+    longest = max((len(str(v)) for v in values.dropna().unique()), default=0)
+    return longest * CHAR_WIDTH * TOKENS["font_size"]["direct_label"] <= width / 3
+
+
 def _labels_option(value: Any) -> dict:
     """`labels: {jail_enforcement: Jail enforcement}`: display names for values."""
     if not isinstance(value, dict) or not value:
@@ -612,6 +618,9 @@ def _xy_chart(opts: dict, frame: pd.DataFrame, width: int) -> alt.TopLevelMixin:
         and facet is None
         and color.type in "NO"
         and data[color.field].nunique() <= MAX_DIRECT_LABELS
+        # On a narrow drawing, long labels at the line ends would squeeze the plot (or be
+        # cut off by a reader's wider font): a legend above the chart wraps instead.
+        and _direct_labels_fit(data[color.field], width)
     )
     if color is not None:
         values = list(data[color.field].dropna().unique())
