@@ -146,9 +146,14 @@ def new_cards(found, new_keys: set, renderer) -> list[dict]:
 _worker_renderer = None
 
 
-def _start_worker(config, package) -> None:
+def _start_worker(config, package, fingerprint: str) -> None:
     global _worker_renderer
+    from . import render
     from .directives import Renderer
+
+    # Key entries exactly as the parent does, even if a plugin file was saved since the build
+    # started (the parent hashed the plugin's source once, at its first key).
+    render.plugin_fingerprint = lambda: fingerprint
 
     _worker_renderer = Renderer(config, package)
 
@@ -222,13 +227,15 @@ def prerender(settings: dict, renderer, workers: int | None = None) -> int:
     from concurrent.futures.process import BrokenProcessPool
     from multiprocessing import get_context
 
+    from . import render
+
     rendered = cards = 0
     try:
         with ProcessPoolExecutor(
             max_workers=min(workers, len(todo)),
             mp_context=get_context("spawn"),
             initializer=_start_worker,
-            initargs=(renderer.config, renderer.package),
+            initargs=(renderer.config, renderer.package, render.plugin_fingerprint()),
         ) as pool:
             for ok in pool.map(_render_one, todo, chunksize=1):
                 rendered += ok
