@@ -46,12 +46,26 @@ PLUGINS = ["datadirectives"]
 DATA_DIRECTIVES = {
     "DATA_DIR": str(ROOT / "data"),
     "CACHE_DIR": str(ROOT / ".cache" / "charts"),
+    # Share cards are for social sites, which need the published address: publish builds only.
+    "SHARE_CARDS": PUBLISH,
 }
 
 # Determinism: no build timestamps, stable ordering.
 DEFAULT_PAGINATION = False
 SUMMARY_MAX_LENGTH = 50
-ARTICLE_ORDER_BY = "basename"
+
+
+def chapter_order(article):
+    """Chapters in the order of their numeric `Chapter` metadata (2 before 10); articles
+    without one follow, by file name. Templates use `articles` in this order."""
+    try:
+        number = int(getattr(article, "chapter", ""))
+    except ValueError:
+        number = 10**6
+    return (number, Path(article.source_path).name)
+
+
+ARTICLE_ORDER_BY = chapter_order
 PAGE_ORDER_BY = "basename"
 
 # Feeds: an Atom feed of the chapters; nothing else.

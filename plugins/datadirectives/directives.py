@@ -196,7 +196,9 @@ class Renderer:
         chart_opts = {k: opts[k] for k in charts.CHART_OPTIONS}
         chart = charts.build_chart(chart_opts, frame, width=self.config.width,
                                    functions_dir=self.config.functions_dir)
-        vl = chart.to_dict()
+        # The builder checked every option and column; Altair's schema pass would cost ~30 ms
+        # per drawing, and vl-convert still rejects an invalid spec loudly.
+        vl = chart.to_dict(validate=False)
         rows = _tidy_dates(_inline_rows(vl))
         if len(rows) > self.config.max_rows:
             raise DirectiveError(
@@ -239,7 +241,7 @@ class Renderer:
                 self.config.width:
             return figure.accessible_svg(wide, fig_id, prefix)
         narrow_vl = charts.build_chart(chart_opts, frame, width=self.config.narrow_width,
-                                       functions_dir=self.config.functions_dir).to_dict()
+                                       functions_dir=self.config.functions_dir).to_dict(validate=False)
         narrow = render.to_svg(narrow_vl)
         return (figure.accessible_svg(wide, fig_id, prefix, "dd-wide dd-has-narrow")
                 + figure.accessible_svg(narrow, fig_id, prefix + "n", "dd-narrow"))

@@ -175,6 +175,8 @@ def content_object_init(instance) -> None:
         return
     if figure.ROOT_MARKER in content:
         instance._content = content.replace(figure.ROOT_MARKER, relative_root(instance))
+    # Templates ask this flag, not the page's HTML, whether to load the chart runtime.
+    instance.dd_live_charts = 'class="dd-spec"' in content
     source = display_path(instance.source_path, state.config.site_root)
     if state.config.share_cards and source in state.renderer.records.cards:
         instance.share_image = f"cards/{instance.slug}.png"
