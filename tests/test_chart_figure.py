@@ -184,3 +184,12 @@ def test_a_later_build_without_the_plugin_is_left_alone(page, tmp_path):
     assert "{{ months.csv.total }}" in article_html(output)
     assert not (output / "theme" / "charts.css").exists()
     assert not (output / "_headers").exists()
+
+
+def test_share_card_is_a_1200x630_png_of_the_first_chart(page):
+    _, site = page
+    card = site / "output" / "cards" / "test-article.png"
+    data = card.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+    assert (width, height) == (1200, 630)
