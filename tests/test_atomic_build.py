@@ -23,8 +23,9 @@ as_of: 2026-02-17
 
 
 def write_settings(site):
-    (site / "pelican.conf.py").write_text(textwrap.dedent(f"""
-        PATH = {str(site / 'content')!r}
+    (site / "pelican.conf.py").write_text(
+        textwrap.dedent(f"""
+        PATH = {str(site / "content")!r}
         PLUGIN_PATHS = [{str(PLUGINS)!r}]
         PLUGINS = ["datadirectives"]
         TIMEZONE = "UTC"
@@ -32,15 +33,27 @@ def write_settings(site):
         FEED_ALL_ATOM = None
         CATEGORY_FEED_ATOM = None
         DATA_DIRECTIVES = {{"DATA_DIR": "data", "CACHE_DIR": ".cache"}}
-    """))
+    """)
+    )
 
 
 def run_build(site):
     env = {**os.environ, "PYTHONPATH": str(PLUGINS)}
     return subprocess.run(
-        [sys.executable, "-m", "datadirectives.build", "--settings",
-         str(site / "pelican.conf.py"), "--output", str(site / "output")],
-        capture_output=True, text=True, env=env, check=False)
+        [
+            sys.executable,
+            "-m",
+            "datadirectives.build",
+            "--settings",
+            str(site / "pelican.conf.py"),
+            "--output",
+            str(site / "output"),
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
 
 
 def tree_digest(folder):
@@ -87,5 +100,6 @@ def test_data_link_and_csv_copy(site):
     assert run_build(site).returncode == 0
     html = (site / "output" / "test-article.html").read_text()
     assert 'href="./data/months.csv" download' in html
-    assert (site / "output" / "data" / "months.csv").read_bytes() == \
-        (site / "data" / "months.csv").read_bytes()
+    assert (site / "output" / "data" / "months.csv").read_bytes() == (
+        site / "data" / "months.csv"
+    ).read_bytes()

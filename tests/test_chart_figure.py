@@ -22,8 +22,7 @@ notes: One agreement is one agency in one model.
 ```
 """
 
-MODELS_CSV = ("month,jail_enforcement,task_force\n"
-              "2025-01,60,0\n2025-02,65,64\n2025-03,70,120\n")
+MODELS_CSV = "month,jail_enforcement,task_force\n2025-01,60,0\n2025-02,65,64\n2025-03,70,120\n"
 
 
 class Tree(HTMLParser):
@@ -49,10 +48,13 @@ class Tree(HTMLParser):
             el["text"] += data
 
     def find(self, tag=None, cls=None, **attrs):
-        return [e for e in self.elements
-                if (tag is None or e["tag"] == tag)
-                and (cls is None or cls in e["attrs"].get("class", "").split())
-                and all(e["attrs"].get(k) == v for k, v in attrs.items())]
+        return [
+            e
+            for e in self.elements
+            if (tag is None or e["tag"] == tag)
+            and (cls is None or cls in e["attrs"].get("class", "").split())
+            and all(e["attrs"].get(k) == v for k, v in attrs.items())
+        ]
 
 
 def parse(html):
@@ -64,8 +66,10 @@ def parse(html):
 @pytest.fixture(scope="module")
 def page(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("chart")
-    package = package_for("months.csv", [("month", "string"), ("total", "integer"),
-                                         ("agencies", "integer"), ("model", "string")])
+    package = package_for(
+        "months.csv",
+        [("month", "string"), ("total", "integer"), ("agencies", "integer"), ("model", "string")],
+    )
     site = make_site(tmp, CHART, package=package)
     return parse(article_html(build(site))), site
 
@@ -86,8 +90,10 @@ def test_figure_has_title_subtitle_source_notes_and_download(page):
 def test_svgs_are_named_and_described_by_the_figure(page):
     tree, _ = page
     svgs = tree.find("svg", "dd-svg")
-    assert [s["attrs"]["class"] for s in svgs] == ["dd-svg dd-wide dd-has-narrow",
-                                                   "dd-svg dd-narrow"]
+    assert [s["attrs"]["class"] for s in svgs] == [
+        "dd-svg dd-wide dd-has-narrow",
+        "dd-svg dd-narrow",
+    ]
     for svg in svgs:
         assert svg["attrs"]["role"] == "img"
         (title,) = tree.find(id=svg["attrs"]["aria-labelledby"])
@@ -119,32 +125,38 @@ def test_data_table_in_details_and_live_spec(page):
 
 def test_values_are_escaped_in_svg_text(tmp_path):
     csv = "party,total\n<b>Sheriff & Co</b>,3\nOther,2\n"
-    body = ("```chart\ndata: p.csv\nmark: bar\nx: total:Q\ny: party:N\n"
-            "title: T\ndescription: D\nsource: S\nas_of: 2026-01-01\n```\n")
+    body = (
+        "```chart\ndata: p.csv\nmark: bar\nx: total:Q\ny: party:N\n"
+        "title: T\ndescription: D\nsource: S\nas_of: 2026-01-01\n```\n"
+    )
     html = article_html(build(make_site(tmp_path, body, csvs={"p.csv": csv})))
-    figure = html[html.index("<figure"):html.index("</figure>")]
+    figure = html[html.index("<figure") : html.index("</figure>")]
     assert "<b>Sheriff" not in figure
-    svg = figure[figure.index("<svg"):figure.index("</svg>")]
+    svg = figure[figure.index("<svg") : figure.index("</svg>")]
     assert "&lt;b&gt;Sheriff &amp; Co&lt;/b&gt;" in svg  # the axis label
-    table = figure[figure.index("<table"):]
+    table = figure[figure.index("<table") :]
     assert "&lt;b&gt;Sheriff &amp; Co&lt;/b&gt;" in table
 
 
 def test_labels_rename_folded_columns_in_direct_labels(tmp_path):
-    body = ("```chart\ndata: models.csv\nmark: line\nx: month:T\ny: n:Q\n"
-            "fold: [jail_enforcement, task_force]\nfold_as: [model, n]\ncolor: model:N\n"
-            "labels: {jail_enforcement: Jail enforcement, task_force: Task force}\n"
-            "title: T\ndescription: D\nsource: S\nas_of: 2026-01-01\n```\n")
+    body = (
+        "```chart\ndata: models.csv\nmark: line\nx: month:T\ny: n:Q\n"
+        "fold: [jail_enforcement, task_force]\nfold_as: [model, n]\ncolor: model:N\n"
+        "labels: {jail_enforcement: Jail enforcement, task_force: Task force}\n"
+        "title: T\ndescription: D\nsource: S\nas_of: 2026-01-01\n```\n"
+    )
     html = article_html(build(make_site(tmp_path, body, csvs={"models.csv": MODELS_CSV})))
-    svg = html[html.index("<svg"):html.index("</svg>")]
+    svg = html[html.index("<svg") : html.index("</svg>")]
     assert ">Jail enforcement</text>" in svg and ">Task force</text>" in svg
     assert "jail_enforcement" not in svg
 
 
 def test_a_map_has_one_drawing(tmp_path):
     csv = "state,stance\nCalifornia,ban\nFlorida,mandate\nGuam,neither\n"
-    body = ("```chart\ndata: s.csv\nmark: map\nstate: state\ncolor: stance:N\n"
-            "title: Where states stand\ndescription: Map.\nsource: S\nas_of: 2026-01-01\n```\n")
+    body = (
+        "```chart\ndata: s.csv\nmark: map\nstate: state\ncolor: stance:N\n"
+        "title: Where states stand\ndescription: Map.\nsource: S\nas_of: 2026-01-01\n```\n"
+    )
     html = article_html(build(make_site(tmp_path, body, csvs={"s.csv": csv})))
     tree = parse(html)
     assert len(tree.find("svg", "dd-svg")) == 1
@@ -159,18 +171,20 @@ def test_only_the_svg_root_carries_aria(page):
     tree, site = page
     html = article_html(site / "output")
     for svg in re.findall(r"<svg.*?</svg>", html, re.S):
-        inner = svg[svg.index(">") + 1:]
+        inner = svg[svg.index(">") + 1 :]
         assert "role=" not in inner and "aria-" not in inner
 
 
 def test_labels_follow_a_sort_written_in_raw_values(tmp_path):
     csv = "state,stance\nCalifornia,ban\nFlorida,mandate\nTexas,mandate\n"
-    body = ("```chart\ndata: s.csv\nmark: map\nstate: state\n"
-            "color: {field: stance, type: N, sort: [mandate, ban]}\n"
-            "labels: {ban: Ban, mandate: Mandate}\n"
-            "title: T\ndescription: D\nsource: S\nas_of: 2026-01-01\n```\n")
+    body = (
+        "```chart\ndata: s.csv\nmark: map\nstate: state\n"
+        "color: {field: stance, type: N, sort: [mandate, ban]}\n"
+        "labels: {ban: Ban, mandate: Mandate}\n"
+        "title: T\ndescription: D\nsource: S\nas_of: 2026-01-01\n```\n"
+    )
     html = article_html(build(make_site(tmp_path, body, csvs={"s.csv": csv})))
-    svg = html[html.index("<svg"):html.index("</svg>")]
+    svg = html[html.index("<svg") : html.index("</svg>")]
     legend = re.findall(r">(Mandate|Ban|mandate|ban)</text>", svg)
     assert legend == ["Mandate", "Ban"]
     fills = set(re.findall(r'fill="(#[0-9a-f]{6})"', svg))

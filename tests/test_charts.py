@@ -1032,9 +1032,13 @@ def test_long_legends_wrap_in_narrow_charts():
 
 
 def test_long_direct_labels_become_a_legend_on_narrow_drawings():
-    frame = pd.DataFrame({"month": ["2025-01", "2025-02"] * 2,
-                          "model": ["Warrant service officer"] * 2 + ["Task force"] * 2,
-                          "n": [1, 2, 3, 4]})
+    frame = pd.DataFrame(
+        {
+            "month": ["2025-01", "2025-02"] * 2,
+            "model": ["Warrant service officer"] * 2 + ["Task force"] * 2,
+            "n": [1, 2, 3, 4],
+        }
+    )
     opts = {"mark": "line", "x": "month:T", "y": "n:Q", "color": "model:N"}
     wide = build_chart(opts, frame, width=640).to_dict()
     narrow = build_chart(opts, frame, width=340).to_dict()

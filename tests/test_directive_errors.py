@@ -39,38 +39,83 @@ as_of: 2026-02-17
 # (name, directive body or prose, expected message, expected line in the .md file)
 # The header takes 4 lines, so the fence opens on line 7 and 'data:' is line 8.
 CASES = [
-    ("unknown_csv", TABLE.replace("months.csv", "month.csv").format(extra=""),
-     r"no CSV named 'month.csv' in data/; did you mean 'months.csv'\? available: months.csv", 8),
-    ("path_outside_data", TABLE.replace("months.csv", "../secrets.csv").format(extra=""),
-     r"'../secrets.csv' is outside the data folder", 8),
-    ("not_a_csv", TABLE.replace("months.csv", "months.xlsx").format(extra=""),
-     r"'months.xlsx' is not a .csv file", 8),
-    ("unknown_column", TABLE.format(extra="columns: [month, totl]"),
-     r"column 'totl' not in months.csv; did you mean 'total'\? columns: month, total, agencies",
-     12),
-    ("unknown_key", TABLE.format(extra="colums: [month]"),
-     r"unknown option 'colums'; did you mean 'columns'\?", 12),
-    ("yaml_syntax", TABLE.format(extra="columns: [month, total"),
-     r"YAML syntax error", 12),
-    ("empty_after_filter", TABLE.format(extra="filter: month == 1999-01"),
-     r"months.csv has no rows after the filter", 12),
-    ("bad_filter", TABLE.format(extra="filter: month is 2025"),
-     r"cannot read the filter 'month is 2025'", 12),
-    ("missing_title", TABLE.replace("title: Agreements by month\n", "").format(extra=""),
-     r"option 'title' is required", 7),
-    ("bad_format", TABLE.format(extra="format: {total: '0,0'}"),
-     r"unknown format '0,0'", 12),
-    ("unclosed_fence", "Text.\n\n```table\ndata: months.csv\ntitle: T\n",
-     r"never closed", 7),
-    ("wrong_type_text_on_quantitative_axis", CHART.format(y="model:Q", extra=""),
-     r"y: column 'model' \(used as :Q\) has values that are not numbers: 'all'; a text "
-     r"column goes on a :N \(nominal\) or :O \(ordinal\) axis", 11),
-    ("too_many_rows", CHART.format(y="total:Q", extra=""), r"would embed 4 rows of months.csv "
-     r"\(limit 2\); aggregate", 8),
-    ("value_unknown_column", "There were {{ months.csv[month=2026-02].totl }} agreements.\n",
-     r"column 'totl' not in months.csv; did you mean 'total'\?", 5),
-    ("value_two_rows", "Text.\n\nThere were {{ months.csv[model=all].total }}.\n",
-     r"4 rows of months.csv match where model==all", 7),
+    (
+        "unknown_csv",
+        TABLE.replace("months.csv", "month.csv").format(extra=""),
+        r"no CSV named 'month.csv' in data/; did you mean 'months.csv'\? available: months.csv",
+        8,
+    ),
+    (
+        "path_outside_data",
+        TABLE.replace("months.csv", "../secrets.csv").format(extra=""),
+        r"'../secrets.csv' is outside the data folder",
+        8,
+    ),
+    (
+        "not_a_csv",
+        TABLE.replace("months.csv", "months.xlsx").format(extra=""),
+        r"'months.xlsx' is not a .csv file",
+        8,
+    ),
+    (
+        "unknown_column",
+        TABLE.format(extra="columns: [month, totl]"),
+        r"column 'totl' not in months.csv; did you mean 'total'\? columns: month, total, agencies",
+        12,
+    ),
+    (
+        "unknown_key",
+        TABLE.format(extra="colums: [month]"),
+        r"unknown option 'colums'; did you mean 'columns'\?",
+        12,
+    ),
+    ("yaml_syntax", TABLE.format(extra="columns: [month, total"), r"YAML syntax error", 12),
+    (
+        "empty_after_filter",
+        TABLE.format(extra="filter: month == 1999-01"),
+        r"months.csv has no rows after the filter",
+        12,
+    ),
+    (
+        "bad_filter",
+        TABLE.format(extra="filter: month is 2025"),
+        r"cannot read the filter 'month is 2025'",
+        12,
+    ),
+    (
+        "missing_title",
+        TABLE.replace("title: Agreements by month\n", "").format(extra=""),
+        r"option 'title' is required",
+        7,
+    ),
+    ("bad_format", TABLE.format(extra="format: {total: '0,0'}"), r"unknown format '0,0'", 12),
+    ("unclosed_fence", "Text.\n\n```table\ndata: months.csv\ntitle: T\n", r"never closed", 7),
+    (
+        "wrong_type_text_on_quantitative_axis",
+        CHART.format(y="model:Q", extra=""),
+        r"y: column 'model' \(used as :Q\) has values that are not numbers: 'all'; a text "
+        r"column goes on a :N \(nominal\) or :O \(ordinal\) axis",
+        11,
+    ),
+    (
+        "too_many_rows",
+        CHART.format(y="total:Q", extra=""),
+        r"would embed 4 rows of months.csv "
+        r"\(limit 2\); aggregate",
+        8,
+    ),
+    (
+        "value_unknown_column",
+        "There were {{ months.csv[month=2026-02].totl }} agreements.\n",
+        r"column 'totl' not in months.csv; did you mean 'total'\?",
+        5,
+    ),
+    (
+        "value_two_rows",
+        "Text.\n\nThere were {{ months.csv[model=all].total }}.\n",
+        r"4 rows of months.csv match where model==all",
+        7,
+    ),
 ]
 
 
@@ -89,8 +134,9 @@ def test_wrong_directive_stops_the_build(tmp_path, capsys, name, body, message, 
 
 
 def test_every_problem_in_a_file_is_reported_together(tmp_path, capsys):
-    body = ("{{ months.csv[month=2026-02].totl }} and {{ nope.csv.total }}\n\n"
-            + TABLE.format(extra="colums: [a]"))
+    body = "{{ months.csv[month=2026-02].totl }} and {{ nope.csv.total }}\n\n" + TABLE.format(
+        extra="colums: [a]"
+    )
     site = make_site(tmp_path, body)
     with pytest.raises(BuildStopped):
         build(site)

@@ -26,11 +26,14 @@ def documented_options(section: str) -> set[str]:
     return names
 
 
-@pytest.mark.parametrize(("section", "options"), [
-    ("Chart", {**directives.CHART_COMMON, **charts.CHART_OPTIONS}),
-    ("Table", directives.TABLE_OPTIONS),
-    ("Datasets", catalog.OPTIONS),
-])
+@pytest.mark.parametrize(
+    ("section", "options"),
+    [
+        ("Chart", {**directives.CHART_COMMON, **charts.CHART_OPTIONS}),
+        ("Table", directives.TABLE_OPTIONS),
+        ("Datasets", catalog.OPTIONS),
+    ],
+)
 def test_every_option_is_documented(section, options):
     missing = set(options) - documented_options(section)
     assert not missing, f"undocumented {section.lower()} options: {sorted(missing)}"
@@ -48,7 +51,8 @@ def examples():
 @pytest.mark.slow
 @pytest.mark.parametrize("example", list(examples()))
 def test_examples_build(tmp_path, example):
-    site = make_site(tmp_path, example, csvs={},
-                     settings={"DATA_DIRECTIVES": {"DATA_DIR": str(ROOT / "data")}})
+    site = make_site(
+        tmp_path, example, csvs={}, settings={"DATA_DIRECTIVES": {"DATA_DIR": str(ROOT / "data")}}
+    )
     html = article_html(build(site))
     assert "dd-" in html or "{{" not in example

@@ -19,34 +19,46 @@ ROOT = Path(__file__).resolve().parent.parent
 PLUGINS = ROOT / "plugins"
 
 MONTHS_CSV = (
-    "month,total,agencies,model\n"
-    "2025-01,135,133,all\n"
-    "2025-02,239,180,all\n"
-    "2026-02,1425,1195,all\n"
+    "month,total,agencies,model\n2025-01,135,133,all\n2025-02,239,180,all\n2026-02,1425,1195,all\n"
 )
 
 
-def package_for(name: str, fields: list[tuple[str, str]], *, as_of="2026-02-17",
-                source="ICE 287(g) participating agencies lists") -> dict:
+def package_for(
+    name: str,
+    fields: list[tuple[str, str]],
+    *,
+    as_of="2026-02-17",
+    source="ICE 287(g) participating agencies lists",
+) -> dict:
     """A minimal data package describing one CSV."""
     return {
         "name": "test-data",
-        "resources": [{
-            "name": name.removesuffix(".csv").replace("_", "-"),
-            "path": name,
-            "format": "csv",
-            "title": name,
-            "description": f"Test data in {name}.",
-            "as_of": as_of,
-            "sources": [{"title": source, "path": "https://www.ice.gov/identify-and-arrest/287g"}],
-            "schema": {"fields": [{"name": n, "type": t} for n, t in fields]},
-        }],
+        "resources": [
+            {
+                "name": name.removesuffix(".csv").replace("_", "-"),
+                "path": name,
+                "format": "csv",
+                "title": name,
+                "description": f"Test data in {name}.",
+                "as_of": as_of,
+                "sources": [
+                    {"title": source, "path": "https://www.ice.gov/identify-and-arrest/287g"}
+                ],
+                "schema": {"fields": [{"name": n, "type": t} for n, t in fields]},
+            }
+        ],
     }
 
 
-def make_site(tmp_path: Path, article: str, *, csvs: dict | None = None,
-              package: dict | None = None, settings: dict | None = None,
-              name: str = "article.md") -> Path:
+def make_site(
+    tmp_path: Path,
+    article: str,
+    *,
+    csvs: dict | None = None,
+    package: dict | None = None,
+    settings: dict | None = None,
+    name: str = "article.md",
+) -> Path:
     """Write content/<name>, data/*.csv (and datapackage.json) under tmp_path; return it."""
     content = tmp_path / "content"
     content.mkdir(parents=True, exist_ok=True)
@@ -64,24 +76,32 @@ def make_site(tmp_path: Path, article: str, *, csvs: dict | None = None,
 
 def build(site: Path, **overrides) -> Path:
     """Build the site in-process with fatal errors; return the output folder."""
-    extra = json.loads((site / "settings.json").read_text()) if (site / "settings.json").exists() \
+    extra = (
+        json.loads((site / "settings.json").read_text())
+        if (site / "settings.json").exists()
         else {}
+    )
     output = site / "output"
-    settings = read_settings(override={
-        "PATH": str(site / "content"),
-        "OUTPUT_PATH": str(output),
-        "PLUGIN_PATHS": [str(PLUGINS)],
-        "PLUGINS": ["datadirectives"],
-        "SITEURL": "",
-        "RELATIVE_URLS": True,
-        "TIMEZONE": "UTC",
-        "FEED_ALL_ATOM": None,
-        "CATEGORY_FEED_ATOM": None,
-        "DATA_DIRECTIVES": {"DATA_DIR": str(site / "data"), "CACHE_DIR": str(site / ".cache"),
-                            **extra.get("DATA_DIRECTIVES", {})},
-        **{k: v for k, v in extra.items() if k != "DATA_DIRECTIVES"},
-        **overrides,
-    })
+    settings = read_settings(
+        override={
+            "PATH": str(site / "content"),
+            "OUTPUT_PATH": str(output),
+            "PLUGIN_PATHS": [str(PLUGINS)],
+            "PLUGINS": ["datadirectives"],
+            "SITEURL": "",
+            "RELATIVE_URLS": True,
+            "TIMEZONE": "UTC",
+            "FEED_ALL_ATOM": None,
+            "CATEGORY_FEED_ATOM": None,
+            "DATA_DIRECTIVES": {
+                "DATA_DIR": str(site / "data"),
+                "CACHE_DIR": str(site / ".cache"),
+                **extra.get("DATA_DIRECTIVES", {}),
+            },
+            **{k: v for k, v in extra.items() if k != "DATA_DIRECTIVES"},
+            **overrides,
+        }
+    )
     FatalLogger.fatal_lvl = logging.ERROR  # what `--fatal errors` sets
     try:
         Pelican(settings).run()

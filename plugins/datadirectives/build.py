@@ -28,14 +28,26 @@ def build(settings: Path, output: Path, extra_env: dict | None = None) -> int:
     # Determinism: hash seeds and locale must not leak into the output.
     env.setdefault("PYTHONHASHSEED", "0")
     env.setdefault("TZ", "UTC")
-    cmd = [sys.executable, "-m", "pelican", "--settings", str(settings), "--output",
-           str(staging), "--fatal", "errors", "--delete-output-directory"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "pelican",
+        "--settings",
+        str(settings),
+        "--output",
+        str(staging),
+        "--fatal",
+        "errors",
+        "--delete-output-directory",
+    ]
     started = time.perf_counter()
     result = subprocess.run(cmd, env=env, cwd=settings.parent, check=False)
     if result.returncode != 0:
         shutil.rmtree(staging, ignore_errors=True)
-        print(f"build failed (exit {result.returncode}); {output.name}/ left as it was",
-              file=sys.stderr)
+        print(
+            f"build failed (exit {result.returncode}); {output.name}/ left as it was",
+            file=sys.stderr,
+        )
         return result.returncode or 1
     swap(staging, output)
     print(f"built {output.name}/ in {time.perf_counter() - started:.2f} s")

@@ -32,8 +32,12 @@ def card_spec(vl: dict) -> dict:
     spec["background"] = TOKENS["background"]["light"]
     spec["padding"] = {"left": 40, "right": 40, "top": 36, "bottom": 30}
     spec["autosize"] = {"type": "fit", "contains": "padding"}
-    if "facet" not in spec and "concat" not in spec and "hconcat" not in spec \
-            and "vconcat" not in spec:
+    if (
+        "facet" not in spec
+        and "concat" not in spec
+        and "hconcat" not in spec
+        and "vconcat" not in spec
+    ):
         spec["width"] = WIDTH
         spec["height"] = HEIGHT
     return spec

@@ -27,12 +27,16 @@ def render_catalog(options: dict, package: dict, output_data_dir: str) -> str:
     if not package:
         from .errors import DirectiveError
 
-        raise DirectiveError("there is no data/datapackage.json to list; describe the CSVs in "
-                             "one first (docs/data.md)")
+        raise DirectiveError(
+            "there is no data/datapackage.json to list; describe the CSVs in "
+            "one first (docs/data.md)"
+        )
     package_href = f"{ROOT_MARKER}/{output_data_dir}/datapackage.json"
-    parts = ['<div class="dd-catalog">',
-             f'<p class="dd-download"><a href="{package_href}" download>Get the data package '
-             f"(datapackage.json)</a>, which describes all {len(package)} files.</p>"]
+    parts = [
+        '<div class="dd-catalog">',
+        f'<p class="dd-download"><a href="{package_href}" download>Get the data package '
+        f"(datapackage.json)</a>, which describes all {len(package)} files.</p>",
+    ]
     for name, info in package.items():
         anchor = "data-" + info["name"].replace("_", "-")
         href = f"{ROOT_MARKER}/{output_data_dir}/{name}"
@@ -58,9 +62,11 @@ def render_catalog(options: dict, package: dict, output_data_dir: str) -> str:
         ]
         for field in info.get("fields") or []:
             meaning = field.get("description") or field.get("title") or ""
-            parts.append(f'<tr><th scope="row"><code>{escape(field["name"])}</code></th>'
-                         f"<td>{escape(field.get('type') or '')}</td>"
-                         f"<td>{escape(meaning)}</td></tr>")
+            parts.append(
+                f'<tr><th scope="row"><code>{escape(field["name"])}</code></th>'
+                f"<td>{escape(field.get('type') or '')}</td>"
+                f"<td>{escape(meaning)}</td></tr>"
+            )
         parts.append("</tbody></table></div></details></section>")
     parts.append("</div>")
     return "".join(parts)

@@ -117,8 +117,9 @@ def _labels_option(value: Any) -> dict:
     """`labels: {jail_enforcement: Jail enforcement}`: display names for values."""
     if not isinstance(value, dict) or not value:
         raise DirectiveError(
-            "labels takes pairs 'value: Display name' in braces, e.g. "
-            "{task_force: Task force}", key="labels")
+            "labels takes pairs 'value: Display name' in braces, e.g. {task_force: Task force}",
+            key="labels",
+        )
     return {str(k): string(v) for k, v in value.items()}
 
 
@@ -428,14 +429,15 @@ def _relabel(opts: dict, frame: pd.DataFrame) -> pd.DataFrame:
     labels = opts.get("labels")
     if not labels:
         return frame
-    text_columns = [c for c in frame.columns
-                    if not pd.api.types.is_numeric_dtype(frame[c].dtype)]
+    text_columns = [c for c in frame.columns if not pd.api.types.is_numeric_dtype(frame[c].dtype)]
     found = {k for c in text_columns for k in labels if (frame[c].astype(str) == k).any()}
     missing = sorted(set(labels) - found)
     if missing:
         raise DirectiveError(
             f"labels: no text value {', '.join(map(repr, missing))} in the data (after fold); "
-            "labels rename values, e.g. the folded column names", key="labels")
+            "labels rename values, e.g. the folded column names",
+            key="labels",
+        )
     frame = frame.copy()
     for c in text_columns:
         frame[c] = frame[c].astype(object).replace(labels)

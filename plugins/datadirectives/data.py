@@ -30,23 +30,30 @@ class Table:
 def resolve_csv(name, data_dir: Path, key: str = "data") -> Path:
     """Return the absolute path of CSV `name` under `data_dir`, or raise a located error."""
     if not isinstance(name, str) or not name.strip():
-        raise DirectiveError("'data' must name a CSV file under data/, e.g. "
-                             "'data: agreements_by_month.csv'", key=key)
+        raise DirectiveError(
+            "'data' must name a CSV file under data/, e.g. 'data: agreements_by_month.csv'", key=key
+        )
     name = name.strip()
     candidate = (data_dir / name).resolve()
     if not candidate.is_relative_to(data_dir):
         raise DirectiveError(
             f"{name!r} is outside the data folder; directives may only read CSVs under "
-            f"{data_dir.name}/ (write the name relative to it, without '..')", key=key)
+            f"{data_dir.name}/ (write the name relative to it, without '..')",
+            key=key,
+        )
     if candidate.suffix.lower() != ".csv":
-        raise DirectiveError(f"{name!r} is not a .csv file; give a CSV under "
-                             f"{data_dir.name}/", key=key)
+        raise DirectiveError(
+            f"{name!r} is not a .csv file; give a CSV under {data_dir.name}/", key=key
+        )
     if not candidate.is_file():
         available = sorted(p.relative_to(data_dir).as_posix() for p in data_dir.rglob("*.csv"))
         close = difflib.get_close_matches(name, available, n=1)
         hint = f"did you mean {close[0]!r}? " if close else ""
-        raise DirectiveError(f"no CSV named {name!r} in {data_dir.name}/; {hint}"
-                             f"available: {', '.join(available) or '(none)'}", key=key)
+        raise DirectiveError(
+            f"no CSV named {name!r} in {data_dir.name}/; {hint}"
+            f"available: {', '.join(available) or '(none)'}",
+            key=key,
+        )
     return candidate
 
 
@@ -65,15 +72,24 @@ def _load(path: str, size: int, mtime_ns: int, name: str) -> Table:
     try:
         raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise DirectiveError(f"{name} is not valid UTF-8 (byte {exc.start}); save it as UTF-8 "
-                             "(in Excel: 'CSV UTF-8')", key="data") from None
+        raise DirectiveError(
+            f"{name} is not valid UTF-8 (byte {exc.start}); save it as UTF-8 "
+            "(in Excel: 'CSV UTF-8')",
+            key="data",
+        ) from None
     try:
         # keep_default_na=False: "NA" or "None" in a CSV are text, only empty cells are missing.
-        frame = pd.read_csv(Path(path), encoding="utf-8-sig", keep_default_na=False,
-                            na_values=[""], dtype_backend="numpy_nullable")
+        frame = pd.read_csv(
+            Path(path),
+            encoding="utf-8-sig",
+            keep_default_na=False,
+            na_values=[""],
+            dtype_backend="numpy_nullable",
+        )
     except pd.errors.EmptyDataError:
-        raise DirectiveError(f"{name} is empty; a CSV needs a header row and data rows",
-                             key="data") from None
+        raise DirectiveError(
+            f"{name} is empty; a CSV needs a header row and data rows", key="data"
+        ) from None
     except pd.errors.ParserError as exc:
         raise DirectiveError(f"{name} could not be read as CSV: {exc}", key="data") from None
     return Table(name=name, path=Path(path), sha256=hashlib.sha256(raw).hexdigest(), frame=frame)
@@ -86,14 +102,19 @@ def check_column(frame, column: str, table: str, key: str) -> str:
         return column
     close = difflib.get_close_matches(column, columns, n=1, cutoff=0.5)
     hint = f"did you mean {close[0]!r}? " if close else ""
-    raise DirectiveError(f"column {column!r} not in {table}; {hint}columns: {', '.join(columns)}",
-                         key=key)
+    raise DirectiveError(
+        f"column {column!r} not in {table}; {hint}columns: {', '.join(columns)}", key=key
+    )
 
 
-_CONDITION = re.compile(r"^\s*(?P<column>[^=!<>]+?)\s*(?P<op>==|!=|<=|>=|<|>|=| in )\s*"
-                        r"(?P<value>.+?)\s*$")
-FILTER_HELP = ("write 'column op value' with op one of ==, !=, <, <=, >, >=, in "
-               "(e.g. 'snapshot_date == 2026-02-17' or 'state in [Texas, Florida]')")
+_CONDITION = re.compile(
+    r"^\s*(?P<column>[^=!<>]+?)\s*(?P<op>==|!=|<=|>=|<|>|=| in )\s*"
+    r"(?P<value>.+?)\s*$"
+)
+FILTER_HELP = (
+    "write 'column op value' with op one of ==, !=, <, <=, >, >=, in "
+    "(e.g. 'snapshot_date == 2026-02-17' or 'state in [Texas, Florida]')"
+)
 
 
 def parse_condition(text: str, key: str = "filter") -> tuple[str, str, object]:
@@ -108,8 +129,9 @@ def parse_condition(text: str, key: str = "filter") -> tuple[str, str, object]:
     value = m["value"]
     if op == "in":
         if not (value.startswith("[") and value.endswith("]")):
-            raise DirectiveError(f"'in' needs a list in brackets in {text!r}; {FILTER_HELP}",
-                                 key=key)
+            raise DirectiveError(
+                f"'in' needs a list in brackets in {text!r}; {FILTER_HELP}", key=key
+            )
         value = [v.strip().strip("'\"") for v in value[1:-1].split(",") if v.strip()]
     else:
         value = value.strip("'\"")
@@ -123,8 +145,9 @@ def apply_filters(frame, conditions, table: str, key: str = "filter"):
     if isinstance(conditions, str):
         conditions = [conditions]
     if not isinstance(conditions, list):
-        raise DirectiveError(f"'filter' must be a condition or a list of them; {FILTER_HELP}",
-                             key=key)
+        raise DirectiveError(
+            f"'filter' must be a condition or a list of them; {FILTER_HELP}", key=key
+        )
     for text in conditions:
         column, op, value = parse_condition(text, key)
         check_column(frame, column, table, key)
@@ -140,13 +163,21 @@ def condition_mask(series, op: str, value, text: str, key: str):
             try:
                 return float(v)
             except ValueError:
-                raise DirectiveError(f"{v!r} in {text!r} is not a number, but column "
-                                     f"{series.name!r} holds numbers", key=key) from None
+                raise DirectiveError(
+                    f"{v!r} in {text!r} is not a number, but column {series.name!r} holds numbers",
+                    key=key,
+                ) from None
         return str(v)
 
     if op == "in":
         return series.isin([typed(v) for v in value]).fillna(False)
     v = typed(value)
-    ops = {"==": series.__eq__, "!=": series.__ne__, "<": series.__lt__, "<=": series.__le__,
-           ">": series.__gt__, ">=": series.__ge__}
+    ops = {
+        "==": series.__eq__,
+        "!=": series.__ne__,
+        "<": series.__lt__,
+        "<=": series.__le__,
+        ">": series.__gt__,
+        ">=": series.__ge__,
+    }
     return ops[op](v).fillna(False).astype(bool)

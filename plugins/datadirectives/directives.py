@@ -42,8 +42,9 @@ logger = logging.getLogger(__name__)
 def _id(value) -> str:
     value = text(value)
     if not figure.slugify(value) == value:
-        raise ValueError(f"ids use lowercase letters, digits and hyphens, e.g. "
-                         f"{figure.slugify(value)!r}")
+        raise ValueError(
+            f"ids use lowercase letters, digits and hyphens, e.g. {figure.slugify(value)!r}"
+        )
     return value
 
 
@@ -152,11 +153,17 @@ class Renderer:
         """
         csv_path = resolve_csv(csv_name, self.config.data_dir)
         csv_sha = render.file_sha256(csv_path)
-        return render.cache_key(kind, body, csv_sha, render.canonical_json(self._meta(csv_name)),
-                                str(self.config.width), str(self.config.narrow_width),
-                               str(self.config.max_rows),
-                                str(self.config.interactive),
-                                render.folder_fingerprint(str(self.config.functions_dir or "")))
+        return render.cache_key(
+            kind,
+            body,
+            csv_sha,
+            render.canonical_json(self._meta(csv_name)),
+            str(self.config.width),
+            str(self.config.narrow_width),
+            str(self.config.max_rows),
+            str(self.config.interactive),
+            render.folder_fingerprint(str(self.config.functions_dir or "")),
+        )
 
     def _meta(self, csv_name) -> dict:
         return self.package.get(str(csv_name).strip(), {})
@@ -168,12 +175,16 @@ class Renderer:
         if not source:
             raise DirectiveError(
                 f"no source for {opts['data']}: add 'source:' to the directive, or sources "
-                "to its resource in datapackage.json", key="source")
+                "to its resource in datapackage.json",
+                key="source",
+            )
         as_of = opts["as_of"] or (format_date(info["as_of"]) if info.get("as_of") else None)
         if not as_of:
             raise DirectiveError(
                 f"no 'as of' date for {opts['data']}: add 'as_of: YYYY-MM-DD' to the directive,"
-                " or 'as_of' to its resource in datapackage.json", key="as_of")
+                " or 'as_of' to its resource in datapackage.json",
+                key="as_of",
+            )
         return source, as_of
 
     def _frame(self, opts: dict):
@@ -181,9 +192,11 @@ class Renderer:
         frame = apply_filters(table.frame, opts["filter"], table.name)
         if frame.empty:
             detail = " after the filter" if opts["filter"] else ""
-            raise DirectiveError(f"{table.name} has no rows{detail}; a chart needs data "
-                                 "(check the filter values against the CSV)",
-                                 key="filter" if opts["filter"] else "data")
+            raise DirectiveError(
+                f"{table.name} has no rows{detail}; a chart needs data "
+                "(check the filter values against the CSV)",
+                key="filter" if opts["filter"] else "data",
+            )
         return table, frame
 
     def _chart(self, options: dict) -> dict:
@@ -194,8 +207,9 @@ class Renderer:
         source, as_of = self._source_line(opts)
         table, frame = self._frame(opts)
         chart_opts = {k: opts[k] for k in charts.CHART_OPTIONS}
-        chart = charts.build_chart(chart_opts, frame, width=self.config.width,
-                                   functions_dir=self.config.functions_dir)
+        chart = charts.build_chart(
+            chart_opts, frame, width=self.config.width, functions_dir=self.config.functions_dir
+        )
         # The builder checked every option and column; Altair's schema pass would cost ~30 ms
         # per drawing, and vl-convert still rejects an invalid spec loudly.
         vl = chart.to_dict(validate=False)
@@ -204,7 +218,9 @@ class Renderer:
             raise DirectiveError(
                 f"the chart would embed {len(rows):,} rows of {table.name} (limit "
                 f"{self.config.max_rows:,}); aggregate (e.g. 'y: sum(total):Q') or add a "
-                "filter, or raise DATA_DIRECTIVES['MAX_ROWS']", key="data")
+                "filter, or raise DATA_DIRECTIVES['MAX_ROWS']",
+                key="data",
+            )
         if self.dry_run:
             return {"html": "", "card": None}
         fig_id = "fig-" + (opts["id"] or figure.slugify(opts["title"]))
@@ -221,9 +237,13 @@ class Renderer:
             self._live_spec(opts, vl),
             figure.meta(source, as_of, notes or None, self._csv_href(table.name)),
             '<details class="dd-data"><summary>Data table</summary>',
-            figure.data_table(rows[: self.config.table_max_rows], columns,
-                              caption_text=f"Data for the chart: {opts['title']}",
-                              table_id=f"{fig_id}-table", total_rows=len(rows)),
+            figure.data_table(
+                rows[: self.config.table_max_rows],
+                columns,
+                caption_text=f"Data for the chart: {opts['title']}",
+                table_id=f"{fig_id}-table",
+                total_rows=len(rows),
+            ),
             "</details></figure>",
         ]
         card = {**vl, "title": {"text": opts["title"], "subtitle": f"Source: {source}"}}
@@ -237,14 +257,18 @@ class Renderer:
         wide = render.to_svg(vl)
         if chart_opts["mark"] == "map":
             wide = figure.whole_pixel_paths(wide)
-        if chart_opts["mark"] in ("map", "python") or self.config.narrow_width >= \
-                self.config.width:
+        if chart_opts["mark"] in ("map", "python") or self.config.narrow_width >= self.config.width:
             return figure.accessible_svg(wide, fig_id, prefix)
-        narrow_vl = charts.build_chart(chart_opts, frame, width=self.config.narrow_width,
-                                       functions_dir=self.config.functions_dir).to_dict(validate=False)
+        narrow_vl = charts.build_chart(
+            chart_opts,
+            frame,
+            width=self.config.narrow_width,
+            functions_dir=self.config.functions_dir,
+        ).to_dict(validate=False)
         narrow = render.to_svg(narrow_vl)
-        return (figure.accessible_svg(wide, fig_id, prefix, "dd-wide dd-has-narrow")
-                + figure.accessible_svg(narrow, fig_id, prefix + "n", "dd-narrow"))
+        return figure.accessible_svg(
+            wide, fig_id, prefix, "dd-wide dd-has-narrow"
+        ) + figure.accessible_svg(narrow, fig_id, prefix + "n", "dd-narrow")
 
     def _live_spec(self, opts: dict, vl: dict) -> str:
         """The compiled Vega spec the browser runtime swaps in (docs/interactive.md)."""
@@ -260,10 +284,11 @@ class Renderer:
         try:
             spec = interactive_spec(vl)
         except InteractiveSpecError as exc:
-            raise DirectiveError(f"this chart cannot be made interactive ({exc}); add "
-                                 "'interactive: false'", key="interactive") from None
+            raise DirectiveError(
+                f"this chart cannot be made interactive ({exc}); add 'interactive: false'",
+                key="interactive",
+            ) from None
         return f'<script type="application/json" class="dd-spec">{spec}</script>'
-
 
     def _table(self, options: dict) -> dict:
         opts = check_options(options, TABLE_OPTIONS)
@@ -282,21 +307,32 @@ class Renderer:
             by = [s.lstrip("-") for s in opts["sort"]]
             for c in by:
                 check_column(frame, c, table.name, key="sort")
-            frame = frame.sort_values(by, ascending=[not s.startswith("-") for s in opts["sort"]],
-                                      kind="stable")
+            frame = frame.sort_values(
+                by, ascending=[not s.startswith("-") for s in opts["sort"]], kind="stable"
+            )
         total = len(frame)
         limit = min(opts["limit"] or self.config.table_max_rows, self.config.table_max_rows)
-        rows = [{c: _plain(v) for c, v in r.items()}
-                for r in frame[columns].head(limit).to_dict("records")]
+        rows = [
+            {c: _plain(v) for c, v in r.items()}
+            for r in frame[columns].head(limit).to_dict("records")
+        ]
         fig_id = "tbl-" + (opts["id"] or figure.slugify(opts["title"]))
-        parts = [f'<figure class="dd-figure dd-table-figure" id="{fig_id}">',
-                 figure.caption(fig_id, opts["title"], opts["subtitle"])]
+        parts = [
+            f'<figure class="dd-figure dd-table-figure" id="{fig_id}">',
+            figure.caption(fig_id, opts["title"], opts["subtitle"]),
+        ]
         if opts["description"]:
             parts.append(f'<p class="dd-desc">{figure.escape(opts["description"])}</p>')
         parts += [
-            figure.data_table(rows, columns, caption_text=opts["title"],
-                              table_id=f"{fig_id}-table", headers=opts["rename"],
-                              formats=opts["format"], total_rows=total),
+            figure.data_table(
+                rows,
+                columns,
+                caption_text=opts["title"],
+                table_id=f"{fig_id}-table",
+                headers=opts["rename"],
+                formats=opts["format"],
+                total_rows=total,
+            ),
             figure.meta(source, as_of, opts["notes"], self._csv_href(table.name)),
             "</figure>",
         ]
@@ -313,9 +349,10 @@ class Renderer:
         text_out = self._value_text(ref)
         self.records.values += 1
         self.records.printed[(source, line, ref.text)] = text_out
-        return (f'<span class="dd-value" data-dd-source="{figure.escape(ref.file)}">'
-                f"{figure.escape(text_out)}</span>")
-
+        return (
+            f'<span class="dd-value" data-dd-source="{figure.escape(ref.file)}">'
+            f"{figure.escape(text_out)}</span>"
+        )
 
     def _value_text(self, ref) -> str:
         """The formatted value, from the render cache when its CSV and expression are unchanged.
@@ -388,7 +425,7 @@ def _tidy_dates(rows: list[dict]) -> list[dict]:
             cut[column] = 10
     if not cut:
         return rows
-    return [{k: (v[:cut[k]] if k in cut else v) for k, v in r.items()} for r in rows]
+    return [{k: (v[: cut[k]] if k in cut else v) for k, v in r.items()} for r in rows]
 
 
 def _plain(value):

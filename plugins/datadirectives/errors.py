@@ -12,8 +12,14 @@ from __future__ import annotations
 class DirectiveError(Exception):
     """A wrong directive: bad option, unknown column, missing file, bad data."""
 
-    def __init__(self, message: str, *, key: str | None = None, line: int | None = None,
-                 path: str | None = None):
+    def __init__(
+        self,
+        message: str,
+        *,
+        key: str | None = None,
+        line: int | None = None,
+        path: str | None = None,
+    ):
         super().__init__(message)
         self.message = message
         self.key = key  # the option the fault is in, so the line can point at it

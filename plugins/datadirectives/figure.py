@@ -54,12 +54,13 @@ def accessible_svg(svg: str, fig_id: str, id_prefix: str, classes: str = "") -> 
     # Below a role="img" root everything is presentational, so Vega's per-mark ARIA (roles,
     # labels, role descriptions) only adds bytes, and axe flags inner role="img" groups
     # without names: the figure's title and description speak for the whole chart.
-    body = _INNER_ARIA.sub("", svg[match.end():])
+    body = _INNER_ARIA.sub("", svg[match.end() :])
     # The background is the page's: drop the opaque rect vl-convert paints first.
-    svg = svg[:match.start()] + tag_new + body
+    svg = svg[: match.start()] + tag_new + body
     svg = round_paths(svg)
-    return re.sub(r'<rect width="[\d.]+" height="[\d.]+" fill="(?:white|#ffffff|#fff)"/>', "",
-                  svg, count=1)
+    return re.sub(
+        r'<rect width="[\d.]+" height="[\d.]+" fill="(?:white|#ffffff|#fff)"/>', "", svg, count=1
+    )
 
 
 def round_paths(svg: str) -> str:
@@ -89,6 +90,7 @@ def whole_pixel_paths(svg: str) -> str:
     at most 640 px wide, a tenth of a pixel is invisible, and rounding halves the map's
     weight on the page.
     """
+
     def round_path(match):
         path = _MAP_DECIMAL.sub(lambda n: str(round(float(n.group()))), match.group(1))
         return f' d="{path}"'
@@ -98,8 +100,10 @@ def whole_pixel_paths(svg: str) -> str:
 
 def caption(fig_id: str, title: str, subtitle: str | None) -> str:
     """The figure's title and optional subtitle."""
-    parts = ['<figcaption class="dd-caption">',
-             f'<p class="dd-title" id="{fig_id}-title">{escape(title)}</p>']
+    parts = [
+        '<figcaption class="dd-caption">',
+        f'<p class="dd-title" id="{fig_id}-title">{escape(title)}</p>',
+    ]
     if subtitle:
         parts.append(f'<p class="dd-subtitle" id="{fig_id}-subtitle">{escape(subtitle)}</p>')
     parts.append("</figcaption>")
@@ -115,24 +119,35 @@ def meta(source: str, as_of: str | None, notes: str | None, csv_href: str | None
     if notes:
         parts.append(f'<p class="dd-notes">{escape(notes)}</p>')
     if csv_href:
-        parts.append(f'<p class="dd-download"><a href="{escape(csv_href)}" download>'
-                     "Get the data (CSV)</a></p>")
+        parts.append(
+            f'<p class="dd-download"><a href="{escape(csv_href)}" download>'
+            "Get the data (CSV)</a></p>"
+        )
     parts.append("</footer>")
     return "".join(parts)
 
 
-def data_table(rows: list[dict], columns: list[str], *, caption_text: str, table_id: str,
-               headers: dict | None = None, formats: dict | None = None,
-               total_rows: int | None = None) -> str:
+def data_table(
+    rows: list[dict],
+    columns: list[str],
+    *,
+    caption_text: str,
+    table_id: str,
+    headers: dict | None = None,
+    formats: dict | None = None,
+    total_rows: int | None = None,
+) -> str:
     """An accessible HTML table: caption, column headers with scope, row headers, numbers right."""
     headers = headers or {}
     formats = formats or {}
     numeric = {c for c in columns if rows and all(_is_num(r.get(c)) for r in rows)}
-    out = [f'<div class="dd-table-wrap" tabindex="0" role="region" '
-           f'aria-labelledby="{table_id}-caption">',
-           '<table class="dd-table">',
-           f'<caption id="{table_id}-caption">{escape(caption_text)}</caption>',
-           "<thead><tr>"]
+    out = [
+        f'<div class="dd-table-wrap" tabindex="0" role="region" '
+        f'aria-labelledby="{table_id}-caption">',
+        '<table class="dd-table">',
+        f'<caption id="{table_id}-caption">{escape(caption_text)}</caption>',
+        "<thead><tr>",
+    ]
     for c in columns:
         cls = ' class="dd-num"' if c in numeric else ""
         out.append(f'<th scope="col"{cls}>{escape(str(headers.get(c, c)))}</th>')
@@ -149,8 +164,10 @@ def data_table(rows: list[dict], columns: list[str], *, caption_text: str, table
         out.append("</tr>")
     out.append("</tbody></table></div>")
     if total_rows is not None and total_rows > len(rows):
-        out.append(f'<p class="dd-notes">Showing the first {len(rows):,} of {total_rows:,} '
-                   "rows; get the data for all of them.</p>")
+        out.append(
+            f'<p class="dd-notes">Showing the first {len(rows):,} of {total_rows:,} '
+            "rows; get the data for all of them.</p>"
+        )
     return "".join(out)
 
 

@@ -25,8 +25,20 @@ FORMAT_HELP = (
     "'$,.1s'... or 'date' (Feb. 17, 2026), 'month' (Feb. 2026), 'year' (2026)"
 )
 
-_AP_MONTHS = ["Jan.", "Feb.", "March", "April", "May", "June", "July", "Aug.", "Sept.", "Oct.",
-              "Nov.", "Dec."]
+_AP_MONTHS = [
+    "Jan.",
+    "Feb.",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "Aug.",
+    "Sept.",
+    "Oct.",
+    "Nov.",
+    "Dec.",
+]
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")
 _SI = [(1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "K")]
 

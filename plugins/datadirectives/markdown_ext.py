@@ -63,16 +63,19 @@ class DirectivePreprocessor(Preprocessor):
                 continue
             end = _find_close(lines, i, m["fence"])
             if m["info"] not in self.renderer.block_names:
-                out.extend(lines[i:end + 1])  # someone else's fence: leave it whole
+                out.extend(lines[i : end + 1])  # someone else's fence: leave it whole
                 i = end + 1
                 continue
             if end == len(lines):
                 # Rendering would swallow the rest of the file as options: say so instead.
-                errors.append(DirectiveError(
-                    f"the ```{m['info']} block opened here is never closed; add a line "
-                    f"with {m['fence']} after its options").located(source, i + 1))
+                errors.append(
+                    DirectiveError(
+                        f"the ```{m['info']} block opened here is never closed; add a line "
+                        f"with {m['fence']} after its options"
+                    ).located(source, i + 1)
+                )
                 break
-            body = "\n".join(lines[i + 1:end])
+            body = "\n".join(lines[i + 1 : end])
             try:
                 html = self.renderer.render_block(m["info"], body, source=source, line=i + 1)
             except DirectiveError as exc:
@@ -90,7 +93,7 @@ class DirectivePreprocessor(Preprocessor):
         # Leave `code spans` alone: split them out, substitute the rest.
         pieces, last = [], 0
         for span in _CODE_SPAN.finditer(line):
-            pieces.append((line[last:span.start()], True))
+            pieces.append((line[last : span.start()], True))
             pieces.append((span.group(0), False))
             last = span.end()
         pieces.append((line[last:], True))

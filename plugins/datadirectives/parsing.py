@@ -60,16 +60,20 @@ def read_yaml(body: str) -> tuple[dict, dict[str, int]]:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line if mark else 0
         problem = exc.problem or "invalid YAML"
-        err = DirectiveError(f"YAML syntax error: {problem}; each option goes on its own line "
-                             "as 'key: value' (quote values that contain ': ' or start with "
-                             "'{', '[', '*', '&', '!', '|', '>', '%', '@')")
+        err = DirectiveError(
+            f"YAML syntax error: {problem}; each option goes on its own line "
+            "as 'key: value' (quote values that contain ': ' or start with "
+            "'{', '[', '*', '&', '!', '|', '>', '%', '@')"
+        )
         err.body_line = line
         raise err from None
     if options is None:
         return {}, {}  # an empty body: the directive's own check says what is required
     if not isinstance(options, dict) or not isinstance(node, yaml.MappingNode):
-        raise DirectiveError("the directive body must be YAML 'key: value' lines, "
-                             "e.g. 'data: agreements_by_month.csv'")
+        raise DirectiveError(
+            "the directive body must be YAML 'key: value' lines, "
+            "e.g. 'data: agreements_by_month.csv'"
+        )
     lines = {str(k.value): k.start_mark.line for k, _ in node.value}
     return {str(k): v for k, v in options.items()}, lines
 
@@ -80,8 +84,9 @@ def check_options(options: dict, spec: dict) -> dict:
     for key in unknown:
         close = difflib.get_close_matches(key, list(spec), n=1)
         hint = f"did you mean {close[0]!r}? " if close else ""
-        raise DirectiveError(f"unknown option {key!r}; {hint}options: {', '.join(sorted(spec))}",
-                             key=key)
+        raise DirectiveError(
+            f"unknown option {key!r}; {hint}options: {', '.join(sorted(spec))}", key=key
+        )
     result = {}
     for name, (default, validator) in spec.items():
         if name not in options or options[name] is None:
@@ -134,8 +139,7 @@ def one_of(*choices):
         if value not in choices:
             close = difflib.get_close_matches(str(value), [str(c) for c in choices], n=1)
             hint = f" (did you mean {close[0]!r}?)" if close else ""
-            raise ValueError(f"expected one of {', '.join(map(str, choices))}, "
-                             f"got {value!r}{hint}")
+            raise ValueError(f"expected one of {', '.join(map(str, choices))}, got {value!r}{hint}")
         return value
 
     return check

@@ -70,8 +70,7 @@ def initialized(pelican) -> None:
     prerender(settings, renderer)
     md = settings.setdefault("MARKDOWN", {})
     # Copy, never mutate in place: Pelican's DEFAULT_CONFIG shares these objects.
-    extensions = [e for e in md.get("extensions", [])
-                  if not isinstance(e, DataDirectivesExtension)]
+    extensions = [e for e in md.get("extensions", []) if not isinstance(e, DataDirectivesExtension)]
     settings["MARKDOWN"] = {**md, "extensions": [*extensions, DataDirectivesExtension(renderer)]}
 
 
@@ -155,9 +154,11 @@ def stop_build(exc: DirectiveErrors | DataPackageError):
     for problem in problems:
         print(f"error: {problem}", file=sys.stderr)
     where = "directives" if isinstance(exc, DirectiveErrors) else "data"
-    print(f"error: build stopped: {len(problems)} problem(s) in {where}; "
-          "fix them and build again (`make check` lists the problems in every file)",
-          file=sys.stderr)
+    print(
+        f"error: build stopped: {len(problems)} problem(s) in {where}; "
+        "fix them and build again (`make check` lists the problems in every file)",
+        file=sys.stderr,
+    )
     raise BuildStopped(1)
 
 
@@ -213,9 +214,14 @@ def finalized(pelican) -> None:
     headers.write_headers(output, urlparse(pelican.settings.get("SITEURL") or "").path)
     report_changed_values(config, records.printed)
     logger.info(
-        "datadirectives: %d charts (%d from cache), %d tables, %d values, %d share cards "
-        "in %.2f s", records.charts, state.renderer.cache.hits, records.tables, records.values,
-        cards, time.perf_counter() - state.started)
+        "datadirectives: %d charts (%d from cache), %d tables, %d values, %d share cards in %.2f s",
+        records.charts,
+        state.renderer.cache.hits,
+        records.tables,
+        records.values,
+        cards,
+        time.perf_counter() - state.started,
+    )
 
 
 def copy_data(config, output: Path, names) -> None:
@@ -257,8 +263,14 @@ def report_changed_values(config, printed: dict) -> None:
     for key, (line, text) in sorted(current.items()):
         if key in previous and previous[key][1] != text:
             source, expr = key.split("\0", 1)
-            logger.warning("%s:%d: number changed: {{ %s }} was %s, now %s; re-read the sentence",
-                           source, line, expr, previous[key][1], text)
+            logger.warning(
+                "%s:%d: number changed: {{ %s }} was %s, now %s; re-read the sentence",
+                source,
+                line,
+                expr,
+                previous[key][1],
+                text,
+            )
     ledger.parent.mkdir(parents=True, exist_ok=True)
     tmp = ledger.with_suffix(f".{os.getpid()}.tmp")
     tmp.write_text(json.dumps({**previous, **current}, sort_keys=True), encoding="utf-8")

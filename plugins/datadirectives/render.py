@@ -122,5 +122,4 @@ def to_png(spec: dict, scale: float = 1.0) -> bytes:
 
 def canonical_json(value) -> str:
     """JSON with sorted keys and no spaces: the same spec always gives the same bytes."""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
-                      default=str)
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)

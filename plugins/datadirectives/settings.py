@@ -69,10 +69,15 @@ def load_config(pelican_settings: dict) -> Config:
     merged = {**DEFAULTS, **given}
     for key in ("MAX_ROWS", "TABLE_MAX_ROWS", "WIDTH", "NARROW_WIDTH"):
         minimum = 0 if key == "NARROW_WIDTH" else 1
-        if not isinstance(merged[key], int) or isinstance(merged[key], bool) or \
-                merged[key] < minimum:
-            raise SettingsError(f"DATA_DIRECTIVES['{key}'] must be a whole number of at least "
-                                f"{minimum}, not {merged[key]!r}")
+        if (
+            not isinstance(merged[key], int)
+            or isinstance(merged[key], bool)
+            or merged[key] < minimum
+        ):
+            raise SettingsError(
+                f"DATA_DIRECTIVES['{key}'] must be a whole number of at least "
+                f"{minimum}, not {merged[key]!r}"
+            )
     for key in ("VALIDATE_PACKAGE", "INTERACTIVE", "SHARE_CARDS"):
         if not isinstance(merged[key], bool):
             raise SettingsError(f"DATA_DIRECTIVES['{key}'] must be True or False")

@@ -24,8 +24,11 @@ from .formats import check_format, format_date, format_value
 AGGREGATES = ("sum", "max", "min", "mean", "count", "first", "last")
 META = ("asof", "source")
 
-SYNTAX = ("{{ file.csv[column=value, ...].column | format }}; aggregates: "
-          + ", ".join(AGGREGATES) + "; also {{ asof file.csv }} and {{ source file.csv }}")
+SYNTAX = (
+    "{{ file.csv[column=value, ...].column | format }}; aggregates: "
+    + ", ".join(AGGREGATES)
+    + "; also {{ asof file.csv }} and {{ source file.csv }}"
+)
 
 _EXPR = re.compile(
     r"^(?:(?P<verb>[a-z]+)\s+)?"
@@ -55,8 +58,10 @@ def parse(text: str) -> ValueRef:
         raise DirectiveError(f"cannot read the value {{{{ {text.strip()} }}}}; write {SYNTAX}")
     verb = m["verb"]
     if verb and verb not in AGGREGATES + META:
-        raise DirectiveError(f"unknown aggregate {verb!r} in {{{{ {text.strip()} }}}}; "
-                             f"use one of {', '.join(AGGREGATES + META)}")
+        raise DirectiveError(
+            f"unknown aggregate {verb!r} in {{{{ {text.strip()} }}}}; "
+            f"use one of {', '.join(AGGREGATES + META)}"
+        )
     conditions = ()
     if m["where"] is not None:
         # Split on commas outside [lists]: "state in [Texas, Florida], year=2025".
@@ -64,8 +69,10 @@ def parse(text: str) -> ValueRef:
         conditions = tuple(parse_condition(p, key="value") for p in parts)
     column = m["column"].strip() if m["column"] else None
     if verb not in ("count", "asof", "source") and not column:
-        raise DirectiveError(f"{{{{ {text.strip()} }}}} names no column; add '.column' after "
-                             f"the file or the [conditions], e.g. {m['file']}[...].total")
+        raise DirectiveError(
+            f"{{{{ {text.strip()} }}}} names no column; add '.column' after "
+            f"the file or the [conditions], e.g. {m['file']}[...].total"
+        )
     fmt = check_format(m["format"].strip()) if m["format"] else None
     return ValueRef(verb, m["file"], conditions, column, fmt, text.strip())
 
@@ -86,13 +93,17 @@ def evaluate(ref: ValueRef, data_dir, package=None) -> str:
     conditions = ", ".join(f"{c}{o}{v}" for c, o, v in ref.conditions)
     where = f" where {conditions}" if conditions else ""
     if series.empty:
-        raise DirectiveError(f"no row of {table.name}{where}; check the conditions against the "
-                             "CSV (values are case-sensitive)")
+        raise DirectiveError(
+            f"no row of {table.name}{where}; check the conditions against the "
+            "CSV (values are case-sensitive)"
+        )
     if ref.verb is None:
         if len(series) > 1:
-            raise DirectiveError(f"{len(series)} rows of {table.name} match{where}; add a "
-                                 "condition so one row matches, or use an aggregate "
-                                 f"(sum, max, ...): {SYNTAX}")
+            raise DirectiveError(
+                f"{len(series)} rows of {table.name} match{where}; add a "
+                "condition so one row matches, or use an aggregate "
+                f"(sum, max, ...): {SYNTAX}"
+            )
         value = series.iloc[0]
     elif ref.verb in ("first", "last"):
         value = series.iloc[0 if ref.verb == "first" else -1]
@@ -100,8 +111,9 @@ def evaluate(ref: ValueRef, data_dir, package=None) -> str:
         import pandas as pd
 
         if not pd.api.types.is_numeric_dtype(series.dtype):
-            raise DirectiveError(f"{ref.verb} needs numbers, but column {ref.column!r} of "
-                                 f"{table.name} holds text")
+            raise DirectiveError(
+                f"{ref.verb} needs numbers, but column {ref.column!r} of {table.name} holds text"
+            )
         value = getattr(series, ref.verb)()
     return format_value(_plain(value), ref.format)
 
@@ -119,8 +131,10 @@ def _meta(ref: ValueRef, data_dir, package) -> str:
     load_table(ref.file, data_dir, key="value")  # the file must exist under data/
     info = (package or {}).get(ref.file)
     if info is None:
-        raise DirectiveError(f"{ref.file} is not described in datapackage.json, so it has no "
-                             f"{ref.verb}; add a resource for it")
+        raise DirectiveError(
+            f"{ref.file} is not described in datapackage.json, so it has no "
+            f"{ref.verb}; add a resource for it"
+        )
     if ref.verb == "asof":
         if not info.get("as_of"):
             raise DirectiveError(f"{ref.file} has no 'as_of' in datapackage.json; add one")
