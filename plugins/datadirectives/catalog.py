@@ -15,7 +15,8 @@ from html import escape
 
 from .figure import ROOT_MARKER
 from .formats import format_date
-from .parsing import check_options, int_between
+from .options import int_between
+from .parsing import check_options
 
 OPTIONS = {"heading_level": (2, int_between(2, 4))}
 

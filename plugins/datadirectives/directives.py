@@ -25,16 +25,8 @@ from . import figure, render, values
 from .data import apply_filters, load_table, resolve_csv
 from .errors import DirectiveError
 from .formats import check_format, format_date
-from .parsing import (
-    REQUIRED,
-    boolean,
-    check_options,
-    int_between,
-    list_of,
-    mapping_of,
-    read_yaml,
-    text,
-)
+from .options import boolean, int_between, list_of
+from .parsing import REQUIRED, check_options, mapping_of, read_yaml, text
 
 logger = logging.getLogger(__name__)
 

@@ -2,7 +2,8 @@
 
 A directive declares its options as data, `{"height": (320, int_between(80, 1200)), ...}`;
 `check_options` applies them, rejects unknown keys (naming the closest known one) and reports
-each fault at the line of the key it concerns. Chart-specific validators live in options.py.
+each fault at the line of the key it concerns. The small validators (boolean, int_between,
+list_of, ...) live in options.py.
 """
 
 from __future__ import annotations
@@ -114,47 +115,6 @@ def text(value) -> str:
     return value
 
 
-def boolean(value) -> bool:
-    """true or false."""
-    if not isinstance(value, bool):
-        raise ValueError(f"expected true or false, got {value!r}")
-    return value
-
-
-def int_between(low: int, high: int):
-    """An integer in [low, high]."""
-
-    def check(value) -> int:
-        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-            raise ValueError(f"expected a whole number from {low} to {high}, got {value!r}")
-        return value
-
-    return check
-
-
-def one_of(*choices):
-    """One of the given values."""
-
-    def check(value):
-        if value not in choices:
-            close = difflib.get_close_matches(str(value), [str(c) for c in choices], n=1)
-            hint = f" (did you mean {close[0]!r}?)" if close else ""
-            raise ValueError(f"expected one of {', '.join(map(str, choices))}, got {value!r}{hint}")
-        return value
-
-    return check
-
-
-def list_of(item):
-    """A list whose items pass `item` (a single value is taken as a list of one)."""
-
-    def check(value) -> list:
-        values = value if isinstance(value, list) else [value]
-        return [item(v) for v in values]
-
-    return check
-
-
 def mapping_of(item):
     """A {text: value} mapping whose values pass `item`."""
 
@@ -164,8 +124,3 @@ def mapping_of(item):
         return {str(k): item(v) for k, v in value.items()}
 
     return check
-
-
-def anything(value):
-    """Any YAML value (checked later, by the code that uses it)."""
-    return value
