@@ -1,14 +1,11 @@
 """The build CLI: atomic swap into output/, non-zero exit on error, byte-identical rebuilds."""
 
-import hashlib
-import os
 import subprocess
-import sys
 import textwrap
 
 import pytest
 
-from tests.tiny_site import PLUGINS, make_site
+from tests.tiny_site import PLUGINS, make_site, run_build, tree_digest
 
 ARTICLE = """\
 There were {{ months.csv[month=2026-02].total }} agreements.
@@ -35,34 +32,6 @@ def write_settings(site):
         DATA_DIRECTIVES = {{"DATA_DIR": "data", "CACHE_DIR": ".cache"}}
     """)
     )
-
-
-def run_build(site):
-    env = {**os.environ, "PYTHONPATH": str(PLUGINS)}
-    return subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "datadirectives.build",
-            "--settings",
-            str(site / "pelican.conf.py"),
-            "--output",
-            str(site / "output"),
-        ],
-        capture_output=True,
-        text=True,
-        env=env,
-        check=False,
-    )
-
-
-def tree_digest(folder):
-    digest = hashlib.sha256()
-    for path in sorted(folder.rglob("*")):
-        digest.update(str(path.relative_to(folder)).encode())
-        if path.is_file():
-            digest.update(path.read_bytes())
-    return digest.hexdigest()
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ byte-identically twice.
 from __future__ import annotations
 
 import gzip
-import hashlib
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -17,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from tests.site_fixtures import build_site
+from tests.tiny_site import tree_digest
 
 pytestmark = pytest.mark.slow
 
@@ -77,16 +77,7 @@ def test_first_load_ships_no_chart_javascript(built_site):
     assert b"vega" not in loader.lower()  # the runtime is a separate, lazily loaded file
 
 
-def digest(folder: Path) -> str:
-    h = hashlib.sha256()
-    for path in sorted(folder.rglob("*")):
-        h.update(path.relative_to(folder).as_posix().encode())
-        if path.is_file():
-            h.update(path.read_bytes())
-    return h.hexdigest()
-
-
 def test_the_real_site_builds_byte_identically(built_site, tmp_path):
     again = tmp_path / "again"
     build_site(again)
-    assert digest(again) == digest(built_site)
+    assert tree_digest(again) == tree_digest(built_site)

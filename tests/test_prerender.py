@@ -5,7 +5,6 @@ the parallel build must give byte-identical output to the one-process build, fil
 with exactly the entries the reader looks up, and leave error reporting to the reader.
 """
 
-import hashlib
 import os
 import subprocess
 import sys
@@ -15,7 +14,7 @@ from datadirectives.directives import Renderer
 from datadirectives.prerender import blocks, done_stamp, markdown_files, misses, prerender
 from datadirectives.settings import load_config
 
-from tests.tiny_site import MONTHS_CSV, PLUGINS, make_site
+from tests.tiny_site import MONTHS_CSV, PLUGINS, make_site, run_build, tree_digest
 
 CHART = """\
 ```chart
@@ -59,34 +58,6 @@ def write_settings(site):
     return site
 
 
-def run_build(site, workers):
-    env = {**os.environ, "PYTHONPATH": str(PLUGINS), "DATADIRECTIVES_WORKERS": str(workers)}
-    return subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "datadirectives.build",
-            "--settings",
-            str(site / "pelican.conf.py"),
-            "--output",
-            str(site / "output"),
-        ],
-        capture_output=True,
-        text=True,
-        env=env,
-        check=False,
-    )
-
-
-def digest(folder):
-    h = hashlib.sha256()
-    for path in sorted(folder.rglob("*")):
-        h.update(str(path.relative_to(folder)).encode())
-        if path.is_file():
-            h.update(path.read_bytes())
-    return h.hexdigest()
-
-
 def renderer_for(site):
     settings = {
         "PATH": str(site / "content"),
@@ -102,7 +73,7 @@ def test_parallel_build_is_byte_identical_to_one_process(tmp_path):
     two = run_build(parallel, workers=2)
     assert one.returncode == 0, one.stderr
     assert two.returncode == 0, two.stderr
-    assert digest(serial / "output") == digest(parallel / "output")
+    assert tree_digest(serial / "output") == tree_digest(parallel / "output")
     # Same cache entries too: the workers wrote exactly what the reader looked up.
     names = {p.name for p in (serial / ".cache").rglob("*.json") if len(p.stem) == 64}
     assert names == {p.name for p in (parallel / ".cache").rglob("*.json") if len(p.stem) == 64}

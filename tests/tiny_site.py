@@ -6,8 +6,12 @@ theme; it has its own data/ folder and cache, and is built in-process with fatal
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
+import os
+import subprocess
+import sys
 import textwrap
 from pathlib import Path
 
@@ -113,3 +117,30 @@ def build(site: Path, **overrides) -> Path:
 def article_html(output: Path) -> str:
     """The built article page's HTML."""
     return (output / "test-article.html").read_text(encoding="utf-8")
+
+
+def run_build(site: Path, workers: int | None = None) -> subprocess.CompletedProcess:
+    """`python -m datadirectives.build` on site/pelican.conf.py, as `make html` runs it."""
+    env = {**os.environ, "PYTHONPATH": str(PLUGINS)}
+    if workers is not None:
+        env["DATADIRECTIVES_WORKERS"] = str(workers)
+    command = [
+        sys.executable,
+        "-m",
+        "datadirectives.build",
+        "--settings",
+        str(site / "pelican.conf.py"),
+        "--output",
+        str(site / "output"),
+    ]
+    return subprocess.run(command, capture_output=True, text=True, env=env, check=False)
+
+
+def tree_digest(folder: Path) -> str:
+    """One hash of every file name and byte under a folder (for byte-identical builds)."""
+    digest = hashlib.sha256()
+    for path in sorted(folder.rglob("*")):
+        digest.update(path.relative_to(folder).as_posix().encode())
+        if path.is_file():
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
