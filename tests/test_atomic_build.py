@@ -1,11 +1,10 @@
 """The build CLI: atomic swap into output/, non-zero exit on error, byte-identical rebuilds."""
 
 import subprocess
-import textwrap
 
 import pytest
 
-from tests.tiny_site import PLUGINS, make_site, run_build, tree_digest
+from tests.tiny_site import make_site, run_build, tree_digest, write_settings
 
 ARTICLE = """\
 There were {{ months.csv[month=2026-02].total }} agreements.
@@ -17,21 +16,6 @@ source: ICE lists
 as_of: 2026-02-17
 ```
 """
-
-
-def write_settings(site):
-    (site / "pelican.conf.py").write_text(
-        textwrap.dedent(f"""
-        PATH = {str(site / "content")!r}
-        PLUGIN_PATHS = [{str(PLUGINS)!r}]
-        PLUGINS = ["datadirectives"]
-        TIMEZONE = "UTC"
-        RELATIVE_URLS = True
-        FEED_ALL_ATOM = None
-        CATEGORY_FEED_ATOM = None
-        DATA_DIRECTIVES = {{"DATA_DIR": "data", "CACHE_DIR": ".cache"}}
-    """)
-    )
 
 
 @pytest.fixture

@@ -8,13 +8,12 @@ with exactly the entries the reader looks up, and leave error reporting to the r
 import os
 import subprocess
 import sys
-import textwrap
 
 from datadirectives.directives import Renderer
 from datadirectives.prerender import blocks, done_stamp, markdown_files, misses, prerender
 from datadirectives.settings import load_config
 
-from tests.tiny_site import MONTHS_CSV, PLUGINS, make_site, run_build, tree_digest
+from tests.tiny_site import MONTHS_CSV, PLUGINS, make_site, run_build, tree_digest, write_settings
 
 CHART = """\
 ```chart
@@ -40,22 +39,6 @@ source: ICE lists
 as_of: 2026-02-17
 ```
 """
-
-
-def write_settings(site):
-    (site / "pelican.conf.py").write_text(
-        textwrap.dedent(f"""
-        PATH = {str(site / "content")!r}
-        PLUGIN_PATHS = [{str(PLUGINS)!r}]
-        PLUGINS = ["datadirectives"]
-        TIMEZONE = "UTC"
-        RELATIVE_URLS = True
-        FEED_ALL_ATOM = None
-        CATEGORY_FEED_ATOM = None
-        DATA_DIRECTIVES = {{"DATA_DIR": "data", "CACHE_DIR": ".cache"}}
-    """)
-    )
-    return site
 
 
 def renderer_for(site):

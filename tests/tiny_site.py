@@ -144,3 +144,20 @@ def tree_digest(folder: Path) -> str:
         if path.is_file():
             digest.update(path.read_bytes())
     return digest.hexdigest()
+
+
+def write_settings(site: Path) -> Path:
+    """A pelican.conf.py for the tiny site, for builds run as `make html` runs them."""
+    (site / "pelican.conf.py").write_text(
+        textwrap.dedent(f"""
+        PATH = {str(site / "content")!r}
+        PLUGIN_PATHS = [{str(PLUGINS)!r}]
+        PLUGINS = ["datadirectives"]
+        TIMEZONE = "UTC"
+        RELATIVE_URLS = True
+        FEED_ALL_ATOM = None
+        CATEGORY_FEED_ATOM = None
+        DATA_DIRECTIVES = {{"DATA_DIR": "data", "CACHE_DIR": ".cache"}}
+    """)
+    )
+    return site
