@@ -78,19 +78,23 @@ def vega_config(tokens: dict = TOKENS) -> dict:
     domain, grid = light(tokens, "domain"), light(tokens, "grid")
     sizes = tokens["font_size"]
     font = tokens["font"]
+    # Axes and legends share their type: muted labels and plain (not bold) titles.
+    guide_text = {
+        "labelFont": font,
+        "labelFontSize": sizes["label"],
+        "labelColor": muted,
+        "titleFont": font,
+        "titleFontSize": sizes["title"],
+        "titleFontWeight": "normal",
+        "titleColor": muted,
+    }
     return {
         "font": font,
         # Room for labels a reader's font draws wider than the fonts vl-convert measures with.
         "padding": {"left": 8, "right": 12, "top": 4, "bottom": 2},
         "view": {"stroke": None, "continuousWidth": 640, "continuousHeight": 320},
         "axis": {
-            "labelFont": font,
-            "labelFontSize": sizes["label"],
-            "labelColor": muted,
-            "titleFont": font,
-            "titleFontSize": sizes["title"],
-            "titleFontWeight": "normal",
-            "titleColor": muted,
+            **guide_text,
             "domainColor": domain,
             "tickColor": domain,
             "gridColor": grid,
@@ -120,13 +124,7 @@ def vega_config(tokens: dict = TOKENS) -> dict:
         "legend": {
             "orient": "top",
             "direction": "horizontal",
-            "labelFont": font,
-            "labelFontSize": sizes["label"],
-            "labelColor": muted,
-            "titleFont": font,
-            "titleFontSize": sizes["title"],
-            "titleFontWeight": "normal",
-            "titleColor": muted,
+            **guide_text,
             "symbolStrokeWidth": 0,
             "symbolStrokeColor": light(tokens, "grid"),
             "gradientStrokeColor": light(tokens, "grid"),

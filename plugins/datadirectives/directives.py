@@ -18,6 +18,7 @@ records the plugin needs after reading (CSVs used, share-card specs, values prin
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from dataclasses import dataclass, field
 
@@ -216,7 +217,8 @@ class Renderer:
         if self.dry_run:
             return {"html": "", "card": None}
         fig_id = "fig-" + (opts["id"] or figure.slugify(opts["title"]))
-        prefix = "dd" + render.cache_key(render.canonical_json(vl))[:8]
+        # Ids come from the chart's own spec only, so editing the plugin does not churn them.
+        prefix = "dd" + hashlib.sha256(render.canonical_json(vl).encode()).hexdigest()[:8]
         graphic = self._drawings(vl, chart_opts, frame, fig_id, prefix)
         notes = " ".join(n for n in [opts["notes"], *getattr(chart, "dd_notes", [])] if n)
         columns = list(rows[0]) if rows else []
