@@ -20,7 +20,7 @@ import random
 import shutil
 from pathlib import Path
 
-from datadirectives.markdown_ext import _FENCE_OPEN, _VALUE, _find_close
+from datadirectives.markdown_ext import FENCE_OPEN, VALUE, find_close
 
 ROOT = Path(__file__).resolve().parent.parent
 # The plugin under test (run.py --plugins DIR measures another version, e.g. an older commit's).
@@ -51,9 +51,9 @@ def blocks(text: str, kinds=DIRECTIVES) -> list[tuple[int, int, str]]:
     lines = text.split("\n")
     found, i = [], 0
     while i < len(lines):
-        m = _FENCE_OPEN.match(lines[i])
+        m = FENCE_OPEN.match(lines[i])
         if m:
-            end = _find_close(lines, i, m["fence"])
+            end = find_close(lines, i, m["fence"])
             if m["info"] in kinds:
                 found.append((i, end, m["info"]))
             i = end + 1
@@ -119,7 +119,7 @@ def strip_directives(site: Path) -> None:
         lines = md.read_text(encoding="utf-8").split("\n")
         for start, end, _ in reversed(blocks("\n".join(lines))):
             del lines[start : end + 1]
-        text = "\n".join(_VALUE.sub("", line) for line in lines)
+        text = "\n".join(VALUE.sub("", line) for line in lines)
         md.write_text(text, encoding="utf-8")
 
 

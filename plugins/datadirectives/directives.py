@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 from dataclasses import dataclass, field
 
 from . import figure, render, values
@@ -398,7 +399,7 @@ def _inline_rows(vl: dict) -> list[dict]:
     return max(records, key=len) if records else []
 
 
-_ISO_DAY = __import__("re").compile(r"^\d{4}-\d{2}-\d{2}(T00:00:00(\.000)?Z?)?$")
+_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}(T00:00:00(\.000)?Z?)?$")
 
 
 def _tidy_dates(rows: list[dict]) -> list[dict]:

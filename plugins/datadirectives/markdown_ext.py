@@ -25,8 +25,8 @@ from .errors import DirectiveError, DirectiveErrors
 # The file being converted (set by the Pelican reader; a plain Markdown call has none).
 current_source: ContextVar[str] = ContextVar("current_source", default="<markdown>")
 
-_FENCE_OPEN = re.compile(r"^(?P<indent> {0,3})(?P<fence>`{3,}|~{3,})\s*(?P<info>[\w-]*)\s*$")
-_VALUE = re.compile(r"(?<!\\)\{\{(?P<expr>.*?)\}\}")
+FENCE_OPEN = re.compile(r"^(?P<indent> {0,3})(?P<fence>`{3,}|~{3,})\s*(?P<info>[\w-]*)\s*$")
+VALUE = re.compile(r"(?<!\\)\{\{(?P<expr>.*?)\}\}")
 _CODE_SPAN = re.compile(r"(`+).*?\1")
 
 
@@ -56,12 +56,12 @@ class DirectivePreprocessor(Preprocessor):
         errors: list[DirectiveError] = []
         i = 0
         while i < len(lines):
-            m = _FENCE_OPEN.match(lines[i])
+            m = FENCE_OPEN.match(lines[i])
             if not m:
                 out.append(self._values(lines[i], source, i + 1, errors))
                 i += 1
                 continue
-            end = _find_close(lines, i, m["fence"])
+            end = find_close(lines, i, m["fence"])
             if m["info"] not in self.renderer.block_names:
                 out.extend(lines[i : end + 1])  # someone else's fence: leave it whole
                 i = end + 1
@@ -100,7 +100,7 @@ class DirectivePreprocessor(Preprocessor):
         result = []
         for text, live in pieces:
             if live:
-                text = _VALUE.sub(lambda m: self._value(m, source, lineno, errors), text)
+                text = VALUE.sub(lambda m: self._value(m, source, lineno, errors), text)
                 text = text.replace("\\{{", "{{")
             result.append(text)
         return "".join(result)
@@ -114,7 +114,7 @@ class DirectivePreprocessor(Preprocessor):
         return self.md.htmlStash.store(html)
 
 
-def _find_close(lines: list[str], start: int, fence: str) -> int:
+def find_close(lines: list[str], start: int, fence: str) -> int:
     """Index of the closing fence line (same character, at least as long), or len(lines)."""
     close = re.compile(rf"^ {{0,3}}{re.escape(fence[0])}{{{len(fence)},}}\s*$")
     for j in range(start + 1, len(lines)):

@@ -28,12 +28,13 @@ run vl-convert's JavaScript engine (a test run, a long-lived server) can deadloc
 from __future__ import annotations
 
 import fnmatch
+import hashlib
 import logging
 import os
 from pathlib import Path
 
 from .errors import DirectiveError
-from .markdown_ext import _FENCE_OPEN, _find_close
+from .markdown_ext import FENCE_OPEN, find_close
 from .parsing import read_yaml
 
 logger = logging.getLogger(__name__)
@@ -79,11 +80,11 @@ def blocks(text: str, names=CACHED_KINDS) -> list[tuple[str, str, int]]:
     lines = NormalizeWhitespace(markdown.Markdown()).run(text.split("\n"))
     found, i = [], 0
     while i < len(lines):
-        m = _FENCE_OPEN.match(lines[i])
+        m = FENCE_OPEN.match(lines[i])
         if not m:
             i += 1
             continue
-        end = _find_close(lines, i, m["fence"])
+        end = find_close(lines, i, m["fence"])
         if m["info"] in names and end < len(lines):
             found.append((m["info"], "\n".join(lines[i + 1 : end]), i + 1))
         i = end + 1
@@ -178,7 +179,7 @@ def done_stamp(files: list[Path], renderer) -> Path:
     """
     from . import render
 
-    digest = render.hashlib.sha256(repr(renderer.config).encode())
+    digest = hashlib.sha256(repr(renderer.config).encode())
     data_dir = renderer.config.data_dir
     for path in [*files, *sorted(p for p in data_dir.rglob("*") if p.is_file())]:
         digest.update(str(path).encode() + b"\0" + render.file_sha256(path).encode())
