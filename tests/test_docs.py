@@ -7,7 +7,7 @@ is built as an article of a real Pelican site that reads the project's own data/
 import re
 
 import pytest
-from datadirectives import catalog, charts, directives
+from datadirectives import catalog, charts, directives, settings
 
 from tests.tiny_site import ROOT, article_html, build, make_site
 
@@ -39,6 +39,13 @@ def test_every_option_is_documented(section, options):
     assert not missing, f"undocumented {section.lower()} options: {sorted(missing)}"
     stale = documented_options(section) - set(options)
     assert not stale, f"docs describe options that do not exist: {sorted(stale)}"
+
+
+def test_every_setting_is_documented():
+    text = (ROOT / "docs" / "directives.md").read_text(encoding="utf-8")
+    section = text[text.index("## Settings") : text.index("## Errors")]
+    documented = set(re.findall(r"^\| `([A-Z_]+)` \|", section, re.M))
+    assert documented == set(settings.DEFAULTS)
 
 
 def examples():
