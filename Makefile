@@ -3,7 +3,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := html
 PY      := .venv/bin/python
 VENV    := .venv/.installed
-export PYTHONPATH := $(CURDIR)/plugins:$(CURDIR)
+export PYTHONPATH := $(CURDIR)/plugins/pelican-datadirectives:$(CURDIR)
 export PYTHONDONTWRITEBYTECODE := 1
 # Determinism: hash seeds and locale must not leak into the output.
 export PYTHONHASHSEED := 0
@@ -13,17 +13,17 @@ export TZ := UTC
 .PHONY: html test test-fast serve check data publish bench bench-lighthouse lint lock clean venv js
 
 venv: $(VENV)
-$(VENV): pyproject.toml
+$(VENV): pyproject.toml plugins/pelican-datadirectives/pyproject.toml
 	python3 -m venv .venv
 	python3 -c 'import tomllib; p = tomllib.load(open("pyproject.toml", "rb")); \
-	  open(".venv/requirements.txt", "w").write("\n".join(p["project"]["dependencies"]) + "\n"); \
+	  open(".venv/requirements.txt", "w").write("\n".join(p["project"]["dependencies"] + ["-e " + x for x in p["tool"]["explainer"]["local"]]) + "\n"); \
 	  open(".venv/constraints.txt", "w").write("\n".join(p["tool"]["explainer"]["lock"]) + "\n")'
 	.venv/bin/pip install --quiet -r .venv/requirements.txt -c .venv/constraints.txt
 	touch $(VENV)
 
 ## The interactive-chart runtime's npm packages (pinned by its package-lock.json; node_modules
 ## is git-ignored). runtime.py bundles them with esbuild during the build.
-JS_DIR   := plugins/datadirectives/js
+JS_DIR   := plugins/pelican-datadirectives/pelican/plugins/datadirectives/js
 JS_STAMP := $(JS_DIR)/node_modules/.dd-installed
 js: $(JS_STAMP)
 $(JS_STAMP): $(JS_DIR)/package.json $(JS_DIR)/package-lock.json
@@ -32,17 +32,17 @@ $(JS_STAMP): $(JS_DIR)/package.json $(JS_DIR)/package-lock.json
 
 ## Build the site into output/ (atomically: a failed build leaves output/ untouched).
 html: $(VENV) $(JS_STAMP)
-	$(PY) -m datadirectives.build --settings pelican.conf.py --output output
+	$(PY) -m pelican.plugins.datadirectives.build --settings pelican.conf.py --output output
 
 ## Live preview on http://127.0.0.1:$${PORT:-8000}/: rebuilds on every change, reloads the page.
 serve: $(VENV) $(JS_STAMP)
-	$(PY) -m datadirectives.serve --settings pelican.conf.py --output output
+	$(PY) -m pelican.plugins.datadirectives.serve --settings pelican.conf.py --output output
 
 ## Production build into output/ (docs/deploy.md): SITEURL=https://host/path make publish
 publish: $(VENV) $(JS_STAMP)
 	@case "$$SITEURL" in http://*|https://*) ;; *) echo "make publish: set SITEURL to the \
 	published address, e.g. SITEURL=https://example.org/explainer make publish" >&2; exit 2;; esac
-	PUBLISH=1 $(PY) -m datadirectives.build --settings pelican.conf.py --output output
+	PUBLISH=1 $(PY) -m pelican.plugins.datadirectives.build --settings pelican.conf.py --output output
 
 ## Re-derive data/*.csv from ICE's snapshots: `make data [SNAPSHOTS=dir]`.
 SNAPSHOTS ?= $(firstword $(wildcard ../shared/data/ice-287g-snapshots))
@@ -67,7 +67,7 @@ test-fast: $(VENV) $(JS_STAMP)
 
 ## Check every CSV and every directive without rendering; lists ALL problems, exits 1 if any.
 check: $(VENV)
-	$(PY) -m datadirectives.check --settings pelican.conf.py
+	$(PY) -m pelican.plugins.datadirectives.check --settings pelican.conf.py
 
 lint: $(VENV)
 	.venv/bin/ruff check plugins tests data bench pelican.conf.py

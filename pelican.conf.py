@@ -39,7 +39,8 @@ PAGE_PATHS = ["pages"]
 ARTICLE_PATHS = ["chapters"]
 STATIC_PATHS = ["extra"]
 
-PLUGIN_PATHS = [str(ROOT / "plugins")]
+# pelican-datadirectives is a namespace plugin (plugins/pelican-datadirectives, installed by
+# `make venv`): Pelican finds it by its short name.
 PLUGINS = ["datadirectives"]
 
 # The data-directive plugin (docs/directives.md). Paths relative to this file.

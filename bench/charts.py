@@ -23,7 +23,7 @@ import vl_convert as vlc
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / "plugins"), str(ROOT)]
 
-from datadirectives.charts import build_chart  # noqa: E402
+from pelican.plugins.datadirectives.charts import build_chart  # noqa: E402
 
 
 def frames() -> tuple[pd.DataFrame, pd.DataFrame]:

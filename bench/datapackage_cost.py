@@ -88,7 +88,7 @@ def main() -> None:
     ]
     print(f"import frictionless (cold process, best of 5): {min(runs) * 1000:.0f} ms")
     sys.path.insert(0, str(ROOT / "plugins"))
-    from datadirectives.package import validate_package
+    from pelican.plugins.datadirectives.package import validate_package
 
     validate_package(ROOT / "data")  # warm
     times = []

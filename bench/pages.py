@@ -90,11 +90,11 @@ def our_weights(output: Path) -> dict[str, tuple[Weight, Weight, list[str]]]:
 
 def altair_charts(site: Path) -> dict[str, object]:
     """{figure id: Altair chart} for every ```chart block of the site, built as the plugin does."""
-    import datadirectives.charts as charts
-    from datadirectives import figure
-    from datadirectives.directives import CHART_COMMON, Renderer
-    from datadirectives.parsing import check_options, read_yaml
-    from datadirectives.settings import load_config
+    import pelican.plugins.datadirectives.charts as charts
+    from pelican.plugins.datadirectives import figure
+    from pelican.plugins.datadirectives.directives import CHART_COMMON, Renderer
+    from pelican.plugins.datadirectives.parsing import check_options, read_yaml
+    from pelican.plugins.datadirectives.settings import load_config
     from sites import chart_bodies
 
     settings = {

@@ -3,10 +3,10 @@
     .venv/bin/python bench/serve_rebuild.py [--edits 5] [--article content/chapters/1-growth.md]
 
 Copies the project (with its chart render cache, as on an author's machine after a first
-build) to a temporary folder, starts `python -m datadirectives.serve` there, waits for the
-first build, then appends a unique sentence to one article N times and measures, for each,
-the wall time from the write to the page answering with the new sentence over HTTP (what an
-author waits for), and prints the serve log's own "rebuilt in" times. On demand only.
+build) to a temporary folder, starts `python -m pelican.plugins.datadirectives.serve` there,
+waits for the first build, then appends a unique sentence to one article N times and measures,
+for each, the wall time from the write to the page answering with the new sentence over HTTP
+(what an author waits for), and prints the serve log's own "rebuilt in" times. On demand only.
 """
 
 from __future__ import annotations
@@ -70,7 +70,7 @@ def main() -> int:
         port = _free_port()
         log = project / "serve.log"
         env = {**os.environ, "PYTHONPATH": f"{project / 'plugins'}{os.pathsep}{project}"}
-        cmd = [sys.executable, "-m", "datadirectives.serve", "--port", str(port)]
+        cmd = [sys.executable, "-m", "pelican.plugins.datadirectives.serve", "--port", str(port)]
         started = time.perf_counter()
         proc = subprocess.Popen(cmd, cwd=project, env=env, stdout=log.open("w"),
                                 stderr=subprocess.STDOUT)  # fmt: skip

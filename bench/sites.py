@@ -20,7 +20,7 @@ import random
 import shutil
 from pathlib import Path
 
-from datadirectives.markdown_ext import FENCE_OPEN, VALUE, find_close
+from pelican.plugins.datadirectives.markdown_ext import FENCE_OPEN, VALUE, find_close
 
 ROOT = Path(__file__).resolve().parent.parent
 # The plugin under test (run.py --plugins DIR measures another version, e.g. an older commit's).

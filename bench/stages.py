@@ -25,13 +25,13 @@ def _timed(fn):
 
 def stage_times(site: Path) -> dict:
     """{"first call": s, "charts": [{title, mark, build, to_dict, svg, live spec, card png}]}."""
-    import datadirectives.charts as charts
-    from datadirectives import render
-    from datadirectives.cards import card_spec
-    from datadirectives.directives import CHART_COMMON, Renderer
-    from datadirectives.interactive import interactive_spec
-    from datadirectives.parsing import check_options, read_yaml
-    from datadirectives.settings import load_config
+    import pelican.plugins.datadirectives.charts as charts
+    from pelican.plugins.datadirectives import render
+    from pelican.plugins.datadirectives.cards import card_spec
+    from pelican.plugins.datadirectives.directives import CHART_COMMON, Renderer
+    from pelican.plugins.datadirectives.interactive import interactive_spec
+    from pelican.plugins.datadirectives.parsing import check_options, read_yaml
+    from pelican.plugins.datadirectives.settings import load_config
     from sites import chart_bodies
 
     settings = {

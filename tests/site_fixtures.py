@@ -1,6 +1,6 @@
 """Session fixtures for the quality gates: one build, two servers, one browser.
 
-- `built_site`: the real build (`python -m datadirectives.build`), run once per session into
+- `built_site`: the real build (`make html`), once per session, into
   <tmp>/explainer/. QA_SITE=path/to/folder checks a folder you built yourself instead (e.g.
   QA_SITE=output after `make html`).
 - `published_site`: the production build (`make publish`: PUBLISH=1, a SITEURL, feeds on).
@@ -37,11 +37,19 @@ def build_site(out: Path, **env_overrides: str) -> None:
 
     Without overrides: the development build (`make html`: relative URLs, no SITEURL).
     """
-    if (ROOT / "plugins" / "datadirectives" / "build.py").exists():
+    if (
+        ROOT
+        / "plugins"
+        / "pelican-datadirectives"
+        / "pelican"
+        / "plugins"
+        / "datadirectives"
+        / "build.py"
+    ).exists():
         cmd = [
             sys.executable,
             "-m",
-            "datadirectives.build",
+            "pelican.plugins.datadirectives.build",
             "--settings",
             "pelican.conf.py",
             "--output",
@@ -61,7 +69,9 @@ def build_site(out: Path, **env_overrides: str) -> None:
             "errors",
         ]
     env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join([str(ROOT / "plugins"), str(ROOT)])
+    env["PYTHONPATH"] = os.pathsep.join(
+        [str(ROOT / "plugins" / "pelican-datadirectives"), str(ROOT)]
+    )
     for name in ("SITEURL", "PUBLISH", "RELATIVE_URLS"):
         env.pop(name, None)  # the development build: relative URLs, works under any path
     env.update(env_overrides)

@@ -19,10 +19,10 @@ import numpy as np
 import pandas as pd
 import pytest
 import vl_convert as vlc
-from datadirectives import chart_theme, options
-from datadirectives.chart_theme import TOKENS, contrast_ratio
-from datadirectives.charts import CHART_OPTIONS, build_chart
-from datadirectives.errors import DirectiveError
+from pelican.plugins.datadirectives import chart_theme, options
+from pelican.plugins.datadirectives.chart_theme import TOKENS, contrast_ratio
+from pelican.plugins.datadirectives.charts import CHART_OPTIONS, build_chart
+from pelican.plugins.datadirectives.errors import DirectiveError
 
 # --------------------------------------------------------------------------- helpers
 
@@ -970,7 +970,7 @@ def test_altair_gets_no_dataframe_rows_limit(growth):
 
 
 def test_annotation_labels_flip_or_wrap_to_stay_inside_the_plot():
-    from datadirectives.charts import _place_label
+    from pelican.plugins.datadirectives.charts import _place_label
 
     assert _place_label("Order", 0.1, 600, 5) == ("left", "Order")  # text right of the rule
     assert _place_label("Order", 0.9, 600, 5) == ("right", "Order")  # text left of the rule

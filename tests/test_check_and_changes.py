@@ -12,7 +12,13 @@ GOOD = "There were {{ months.csv[month=2026-02].total }} agreements.\n"
 
 def run_check(site):
     return subprocess.run(
-        [sys.executable, "-m", "datadirectives.check", "--settings", str(site / "pelican.conf.py")],
+        [
+            sys.executable,
+            "-m",
+            "pelican.plugins.datadirectives.check",
+            "--settings",
+            str(site / "pelican.conf.py"),
+        ],
         capture_output=True,
         text=True,
         check=False,
@@ -78,7 +84,7 @@ def test_a_csv_edit_reports_the_numbers_it_changed(tmp_path, caplog):
     build(site)
     csv = site / "data" / "months.csv"
     csv.write_text(csv.read_text().replace("2026-02,1425", "2026-02,1430"))
-    with caplog.at_level(logging.WARNING, logger="datadirectives.plugin"):
+    with caplog.at_level(logging.WARNING, logger="pelican.plugins.datadirectives.plugin"):
         build(site)
     changed = [r.getMessage() for r in caplog.records if "number changed" in r.getMessage()]
     assert changed == [
@@ -87,6 +93,6 @@ def test_a_csv_edit_reports_the_numbers_it_changed(tmp_path, caplog):
         "re-read the sentence"
     ]
     caplog.clear()
-    with caplog.at_level(logging.WARNING, logger="datadirectives.plugin"):
+    with caplog.at_level(logging.WARNING, logger="pelican.plugins.datadirectives.plugin"):
         build(site)  # nothing changed since: nothing reported
     assert not [r for r in caplog.records if "number changed" in r.getMessage()]

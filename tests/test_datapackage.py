@@ -9,8 +9,8 @@ import re
 from pathlib import Path
 
 import pytest
-from datadirectives.errors import DataPackageError
-from datadirectives.package import load_package, validate_package
+from pelican.plugins.datadirectives.errors import DataPackageError
+from pelican.plugins.datadirectives.package import load_package, validate_package
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -4,7 +4,7 @@ Built in-process into tmp_path with fatal errors on, exactly as `make html` buil
 """
 
 import pytest
-from datadirectives.plugin import BuildStopped
+from pelican.plugins.datadirectives.plugin import BuildStopped
 
 from tests.tiny_site import MONTHS_CSV, build, make_site
 

@@ -7,7 +7,7 @@ is built as an article of a real Pelican site that reads the project's own data/
 import re
 
 import pytest
-from datadirectives import catalog, charts, directives, settings
+from pelican.plugins.datadirectives import catalog, charts, directives, settings
 
 from tests.tiny_site import ROOT, article_html, build, make_site
 

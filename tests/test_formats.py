@@ -1,8 +1,8 @@
 """Number and date formats shared by prose values, tables and charts."""
 
 import pytest
-from datadirectives.errors import DirectiveError
-from datadirectives.formats import format_date, format_number, format_value
+from pelican.plugins.datadirectives.errors import DirectiveError
+from pelican.plugins.datadirectives.formats import format_date, format_number, format_value
 
 
 @pytest.mark.parametrize(

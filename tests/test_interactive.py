@@ -24,10 +24,10 @@ from pathlib import Path
 
 import pytest
 import vl_convert as vlc
-from datadirectives import headers, runtime
-from datadirectives.chart_theme import TOKENS, dark_remaps, vega_config
-from datadirectives.interactive import InteractiveSpecError, interactive_spec
 from pelican import Pelican
+from pelican.plugins.datadirectives import headers, runtime
+from pelican.plugins.datadirectives.chart_theme import TOKENS, dark_remaps, vega_config
+from pelican.plugins.datadirectives.interactive import InteractiveSpecError, interactive_spec
 from pelican.settings import read_settings
 from playwright.sync_api import expect
 
@@ -347,7 +347,7 @@ FIXTURE_PLUGIN = '''\
 """Test-only plugin: the chart runtime, charts.css and _headers, without the directives."""
 from pathlib import Path
 from pelican import signals
-from datadirectives import chart_theme, headers, runtime
+from pelican.plugins.datadirectives import chart_theme, headers, runtime
 
 
 def _finalized(pelican):

@@ -9,9 +9,15 @@ import os
 import subprocess
 import sys
 
-from datadirectives.directives import Renderer
-from datadirectives.prerender import blocks, done_stamp, markdown_files, misses, prerender
-from datadirectives.settings import load_config
+from pelican.plugins.datadirectives.directives import Renderer
+from pelican.plugins.datadirectives.prerender import (
+    blocks,
+    done_stamp,
+    markdown_files,
+    misses,
+    prerender,
+)
+from pelican.plugins.datadirectives.settings import load_config
 
 from tests.tiny_site import MONTHS_CSV, PLUGINS, make_site, run_build, tree_digest, write_settings
 
@@ -87,7 +93,7 @@ def test_block_bodies_match_the_markdown_preprocessor():
     # Markdown normalises line ends and tabs before the directive preprocessor runs; the body,
     # and so the cache key, must be the very text the reader passes to render_block.
     import markdown
-    from datadirectives.markdown_ext import DataDirectivesExtension
+    from pelican.plugins.datadirectives.markdown_ext import DataDirectivesExtension
 
     class Recorder:
         block_names = Renderer.block_names
@@ -130,7 +136,7 @@ def test_warm_build_imports_neither_pandas_nor_altair(tmp_path):
         [
             sys.executable,
             "-m",
-            "datadirectives.build",
+            "pelican.plugins.datadirectives.build",
             "--settings",
             str(site / "pelican.conf.py"),
             "--output",
@@ -147,6 +153,8 @@ def test_warm_build_imports_neither_pandas_nor_altair(tmp_path):
         for line in warm.stderr.splitlines()
         if line.startswith("import time:")
     }
-    assert "datadirectives.directives" in imported  # the check can see the plugin's imports
+    assert (
+        "pelican.plugins.datadirectives.directives" in imported
+    )  # the check can see the plugin's imports
     assert not {"pandas", "altair", "vl_convert", "frictionless"} & imported
     assert "1,425" in (site / "output" / "test-article.html").read_text()

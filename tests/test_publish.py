@@ -73,11 +73,13 @@ def published(tmp_path_factory) -> Path:
         **os.environ,
         "PUBLISH": "1",
         "SITEURL": SITEURL,
-        "PYTHONPATH": os.pathsep.join([str(ROOT / "plugins"), str(ROOT)]),
+        "PYTHONPATH": os.pathsep.join(
+            [str(ROOT / "plugins" / "pelican-datadirectives"), str(ROOT)]
+        ),
     }
     env.pop("RELATIVE_URLS", None)
-    cmd = [sys.executable, "-m", "datadirectives.build", "--settings", "pelican.conf.py",
-           "--output", str(out)]  # fmt: skip
+    cmd = [sys.executable, "-m", "pelican.plugins.datadirectives.build",
+           "--settings", "pelican.conf.py", "--output", str(out)]  # fmt: skip
     proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=900)
     if proc.returncode != 0:
         pytest.fail(f"publish build failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-5000:]}")
@@ -330,7 +332,7 @@ def test_publish_settings_reach_the_output(published):
 
 
 def test_fingerprinting_the_published_site_again_changes_nothing(published, tmp_path):
-    from datadirectives.fingerprint import fingerprint
+    from pelican.plugins.datadirectives.fingerprint import fingerprint
 
     copy = tmp_path / "explainer"
     shutil.copytree(published, copy)
@@ -349,9 +351,11 @@ def test_servers_are_configured_alike():
 
 
 def test_publish_refuses_a_missing_siteurl(tmp_path):
-    env = {**os.environ, "PUBLISH": "1", "PYTHONPATH": f"{ROOT / 'plugins'}{os.pathsep}{ROOT}"}
+    plugin_path = ROOT / "plugins" / "pelican-datadirectives"
+    env = {**os.environ, "PUBLISH": "1", "PYTHONPATH": f"{plugin_path}{os.pathsep}{ROOT}"}
     env.pop("SITEURL", None)
-    cmd = [sys.executable, "-m", "datadirectives.build", "--settings", "pelican.conf.py",
+    cmd = [sys.executable, "-m", "pelican.plugins.datadirectives.build",
+           "--settings", "pelican.conf.py",
            "--output", str(tmp_path / "out")]  # fmt: skip
     proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
     assert proc.returncode != 0

@@ -2,7 +2,7 @@
 
 import re
 
-from datadirectives.figure import round_paths
+from pelican.plugins.datadirectives.figure import round_paths
 
 
 def test_path_coordinates_are_rounded_to_a_tenth_of_a_pixel():

@@ -1,6 +1,6 @@
 """`make serve`: the live preview rebuilds on a Markdown or CSV edit and reloads the page.
 
-Runs the real command (`python -m datadirectives.serve`) on a free port in a temporary copy of
+Runs the real command (`make serve`'s module) on a free port in a temporary copy of
 the project, adds a small page with a value from a CSV, edits the Markdown and the CSV, and
 watches the page change over HTTP; a broken edit keeps the last good page and prints the
 located error. The browser test opens the page in Chromium, under the site's real CSP, and
@@ -70,10 +70,12 @@ class Preview:
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}/"
         self.log = project / "serve.log"
+        plugin_path = project / "plugins" / "pelican-datadirectives"
         env = {**os.environ, "PORT": str(self.port),
-               "PYTHONPATH": os.pathsep.join([str(project / "plugins"), str(project)])}  # fmt: skip
+               "PYTHONPATH": os.pathsep.join([str(plugin_path), str(project)])}  # fmt: skip
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "datadirectives.serve", "--settings", "pelican.conf.py",
+            [sys.executable, "-m", "pelican.plugins.datadirectives.serve",
+             "--settings", "pelican.conf.py",
              "--output", "output"],
             cwd=project, env=env, stdout=self.log.open("w"), stderr=subprocess.STDOUT,
         )  # fmt: skip

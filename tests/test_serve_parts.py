@@ -5,7 +5,7 @@ it adds to pages, and the `_headers` rules it applies. (The whole command: tests
 from pathlib import Path
 
 import pytest
-from datadirectives.serve import (
+from pelican.plugins.datadirectives.serve import (
     LIVERELOAD_TAG,
     SourceFilter,
     host_headers,
@@ -18,7 +18,9 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def test_watches_content_data_theme_plugins_and_settings():
     paths = watched_paths(ROOT / "pelican.conf.py")
-    for name in ("content", "data", "theme", "plugins", "pelican.conf.py"):
+    plugin = ROOT / "plugins" / "pelican-datadirectives" / "pelican" / "plugins" / "datadirectives"
+    assert plugin.resolve() in paths, "the chart plugin's own folder"
+    for name in ("content", "data", "theme", "pelican.conf.py"):
         assert (ROOT / name).resolve() in paths, name
     assert (ROOT / "output").resolve() not in paths
 
@@ -29,10 +31,13 @@ def test_watches_content_data_theme_plugins_and_settings():
         ("content/chapters/1-growth.md", True),
         ("data/agreements_by_month.csv", True),
         ("theme/static/css/site.css", True),
-        ("plugins/datadirectives/figure.py", True),
+        ("plugins/pelican-datadirectives/pelican/plugins/datadirectives/figure.py", True),
         ("content/chapters/.1-growth.md.swp", False),  # editor swap file
         ("content/chapters/1-growth.md~", False),  # editor backup
-        ("plugins/datadirectives/__pycache__/figure.cpython-311.pyc", False),
+        (
+            "plugins/pelican-datadirectives/pelican/plugins/datadirectives/__pycache__/figure.cpython-311.pyc",
+            False,
+        ),
         ("output/index.html", False),
         (".cache/charts/abc.svg", False),
     ],
@@ -89,7 +94,7 @@ def test_a_busy_port_fails_fast_with_advice():
         port = busy.getsockname()[1]
         env = {**os.environ, "PYTHONPATH": f"{ROOT / 'plugins'}{os.pathsep}{ROOT}"}
         proc = subprocess.run(
-            [sys.executable, "-m", "datadirectives.serve", "--port", str(port),
+            [sys.executable, "-m", "pelican.plugins.datadirectives.serve", "--port", str(port),
              "--output", "/nonexistent/never-built"],
             cwd=ROOT, env=env, capture_output=True, text=True, timeout=60,
         )  # fmt: skip

@@ -583,7 +583,7 @@ def test_colour_contrast_meets_wcag_aa(scheme):
 
 def test_page_colours_match_the_chart_theme():
     """Charts are drawn for the page colour; the page must be that colour in both schemes."""
-    theme = pytest.importorskip("datadirectives.chart_theme")
+    theme = pytest.importorskip("pelican.plugins.datadirectives.chart_theme")
     props = custom_properties(CSS.read_text(encoding="utf-8"))
     tokens = theme.TOKENS
     assert props["light"]["bg"] == tokens["background"]["light"]
@@ -734,7 +734,7 @@ def test_chart_dark_mode_css_is_for_screens_only(dev_site):
     # charts.css applies everywhere (it also picks the wide or phone drawing), but its dark
     # remapping sits inside `@media screen`, so paper keeps the SVG's light colours.
     assert media == {"./theme/css/site.css": None, "./theme/charts.css": None}
-    from datadirectives.chart_theme import charts_css
+    from pelican.plugins.datadirectives.chart_theme import charts_css
 
     css = charts_css()
     assert "@media screen and (prefers-color-scheme: dark)" in css

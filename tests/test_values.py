@@ -1,8 +1,8 @@
 """The inline value directive: parsing and evaluation against real CSVs."""
 
 import pytest
-from datadirectives.errors import DirectiveError
-from datadirectives.values import evaluate, parse
+from pelican.plugins.datadirectives.errors import DirectiveError
+from pelican.plugins.datadirectives.values import evaluate, parse
 
 CSV = (
     "snapshot_date,state,total,agencies\n"

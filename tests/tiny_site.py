@@ -20,7 +20,7 @@ from pelican.log import FatalLogger
 from pelican.settings import read_settings
 
 ROOT = Path(__file__).resolve().parent.parent
-PLUGINS = ROOT / "plugins"
+PLUGINS = ROOT / "plugins" / "pelican-datadirectives"
 
 MONTHS_CSV = (
     "month,total,agencies,model\n2025-01,135,133,all\n2025-02,239,180,all\n2026-02,1425,1195,all\n"
@@ -120,14 +120,14 @@ def article_html(output: Path) -> str:
 
 
 def run_build(site: Path, workers: int | None = None) -> subprocess.CompletedProcess:
-    """`python -m datadirectives.build` on site/pelican.conf.py, as `make html` runs it."""
+    """The build module on site/pelican.conf.py, as `make html` runs it."""
     env = {**os.environ, "PYTHONPATH": str(PLUGINS)}
     if workers is not None:
         env["DATADIRECTIVES_WORKERS"] = str(workers)
     command = [
         sys.executable,
         "-m",
-        "datadirectives.build",
+        "pelican.plugins.datadirectives.build",
         "--settings",
         str(site / "pelican.conf.py"),
         "--output",

@@ -1,6 +1,6 @@
 """`make check`: every problem in the data and the directives, all at once, without rendering.
 
-    python -m datadirectives.check --settings pelican.conf.py
+    python -m pelican.plugins.datadirectives.check --settings pelican.conf.py
 
 Validates every CSV against datapackage.json, then reads every Markdown file in the content
 folder and checks each directive (options, files, columns, types, filters, values) by building

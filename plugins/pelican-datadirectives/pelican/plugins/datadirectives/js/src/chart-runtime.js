@@ -2,7 +2,7 @@
  * The chart runtime: turns a static chart figure into a live Vega view, in place.
  *
  * Loaded on demand by loader.js, which calls enhance(figure). The figure carries its compiled
- * Vega spec (script.dd-spec, built by plugins/datadirectives/interactive.py) next to the
+ * Vega spec (script.dd-spec, built by plugins/pelican-datadirectives/pelican/plugins/datadirectives/interactive.py) next to the
  * static SVG rendered from the same spec. The view renders off-screen into a new box; only
  * when it has drawn does it replace the static SVG, with the static SVG's width, height,
  * role, accessible name and description, so nothing moves and screen readers hear the same

@@ -1,6 +1,6 @@
 """Live preview: build, serve on 127.0.0.1, rebuild on every change, reload the browser.
 
-    python -m datadirectives.serve --settings pelican.conf.py --output output [--port 8000]
+    python -m pelican.plugins.datadirectives.serve --settings pelican.conf.py --output output
 
 What it does, and why it is shaped this way:
 - Watches the settings file and the folders the settings name: PATH (content), THEME,
@@ -172,7 +172,10 @@ def watched_paths(settings_file: Path) -> list[Path]:
     settings = read_settings(str(settings_file))
     base = settings_file.parent
     content = [base / settings["PATH"], base / settings["THEME"]]
-    code = [settings_file] + [base / p for p in settings.get("PLUGIN_PATHS", [])]
+    # The chart plugin itself (an editable install while it is being developed) and any
+    # plugins on PLUGIN_PATHS: a saved plugin file rebuilds too.
+    plugin_dir = Path(__file__).resolve().parent
+    code = [settings_file, plugin_dir] + [base / p for p in settings.get("PLUGIN_PATHS", [])]
     data_dir = (settings.get("DATA_DIRECTIVES") or {}).get("DATA_DIR")
     if data_dir:
         content.append(base / data_dir)
@@ -228,7 +231,7 @@ async def serve(settings: Path, output: Path, host: str, port: int) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m datadirectives.serve", description=__doc__.splitlines()[0]
+        prog="python -m pelican.plugins.datadirectives.serve", description=__doc__.splitlines()[0]
     )
     parser.add_argument("--settings", default="pelican.conf.py", type=Path)
     parser.add_argument("--output", default="output", type=Path)

@@ -22,7 +22,7 @@ matched, so `../theme/css/site.css`, `/sub/theme/css/site.css` and
 script that builds asset URLs by name must hash its own files (the interactive runtime does).
 
 Used by the plugin (`register_fingerprint(signals)`, on Pelican's `finalized` signal), or by
-hand: `python -m datadirectives.fingerprint output --siteurl https://example.org/sub`.
+hand: `python -m pelican.plugins.datadirectives.fingerprint output --siteurl https://example.org/sub`.
 """
 
 from __future__ import annotations
@@ -270,7 +270,8 @@ def register_fingerprint(signals) -> None:
 def main(argv: list[str] | None = None) -> int:
     """CLI: fingerprint an already built output directory."""
     parser = argparse.ArgumentParser(
-        prog="python -m datadirectives.fingerprint", description=__doc__.splitlines()[0]
+        prog="python -m pelican.plugins.datadirectives.fingerprint",
+        description=__doc__.splitlines()[0],
     )
     parser.add_argument("output", help="the built site, e.g. output")
     parser.add_argument("--siteurl", default="", help="the site's SITEURL, if absolute")

@@ -17,7 +17,8 @@ DD_RUNTIME_JS (paths relative to SITEURL) on every generator, and copies the fil
 output/<THEME_STATIC_DIR>/js/ when the site is written. theme/templates/_runtime.html turns
 the globals into one deferred <script> tag on pages that have an interactive chart.
 
-By hand: `python -m datadirectives.runtime OUTPUT_DIR` builds and copies, printing the names
+By hand: `python -m pelican.plugins.datadirectives.runtime OUTPUT_DIR` builds and copies,
+printing the names
 and sizes.
 """
 
@@ -124,7 +125,7 @@ def _check_installed() -> None:
     if not INSTALL_STAMP.exists() or not ESBUILD.exists():
         raise RuntimeBuildError(
             f"the chart runtime's npm packages are not installed in {NODE_MODULES}; "
-            "run `make js` (npm ci from plugins/datadirectives/js/package-lock.json)"
+            f"run `make js` (npm ci in {JS_DIR})"
         )
     lock = JS_DIR / "package-lock.json"
     if lock.stat().st_mtime > INSTALL_STAMP.stat().st_mtime:
