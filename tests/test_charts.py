@@ -970,7 +970,7 @@ def test_altair_gets_no_dataframe_rows_limit(growth):
 
 
 def test_annotation_labels_flip_or_wrap_to_stay_inside_the_plot():
-    from pelican.plugins.datadirectives.charts import _place_label
+    from pelican.plugins.datadirectives.charts.labels import place_label as _place_label
 
     assert _place_label("Order", 0.1, 600, 5) == ("left", "Order")  # text right of the rule
     assert _place_label("Order", 0.9, 600, 5) == ("right", "Order")  # text left of the rule

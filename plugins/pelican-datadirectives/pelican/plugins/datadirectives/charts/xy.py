@@ -1,0 +1,236 @@
+"""The x/y marks: line, area, bar and point charts, small multiples included.
+
+Bars turn horizontal when y is a category and x a number; colour stacks them, `group` sets
+them side by side; lines and areas with a few series get labels at their ends instead of a
+legend (labels.py); annotations are layers (annotations.py).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import altair as alt
+import pandas as pd
+
+from ..chart_theme import TOKENS
+from ..errors import DirectiveError
+from ..options import did_you_mean, one_of
+from .annotations import annotation_layers
+from .encodings import (
+    Enc,
+    color_channel,
+    position_channel,
+    resolve,
+    time_unit_of,
+    tooltip_channel,
+    vl_field,
+)
+from .labels import (
+    CHAR_WIDTH,
+    FACET_SPACING,
+    MAX_DIRECT_LABELS,
+    direct_labels,
+    direct_labels_fit,
+    finish,
+    legend_columns,
+    panel_width,
+)
+from .prepare import prepare_data, to_records
+
+SORTS = ("-x", "x", "-y", "y")
+DEFAULT_HEIGHT = 320
+FACET_HEIGHT = 160
+
+
+MAX_FACETS = 60
+
+
+def sort_option(value: Any) -> Any:
+    """`-x`, `x`, `-y`, `y`, or a list of category values in the order wanted."""
+    if isinstance(value, list) and value and all(isinstance(v, str | int | float) for v in value):
+        return value
+    return one_of(*SORTS)(value)
+
+
+def xy_chart(opts: dict, frame: pd.DataFrame, width: int) -> alt.TopLevelMixin:
+    mark = opts["mark"]
+    for key in ("x", "y"):
+        if opts[key] is None:
+            raise DirectiveError(
+                f"option {key!r} is required for mark: {mark}, e.g. {key}: "
+                f"{'month:T' if key == 'x' else 'total:Q'}",
+                key=key,
+            )
+    converted: dict[str, pd.Series] = {}
+    x = resolve("x", opts["x"], frame, converted)
+    y = resolve("y", opts["y"], frame, converted)
+    color = resolve("color", opts["color"], frame, converted) if opts["color"] else None
+    facet = resolve("facet", opts["facet"], frame, converted) if opts["facet"] else None
+    if facet and facet.aggregate:
+        raise DirectiveError("facet: use a plain column, not an aggregate", key="facet")
+    if color and color.aggregate and mark != "point":
+        raise DirectiveError(
+            "color: an aggregate colour only works with mark: point; "
+            "colour by a category column instead",
+            key="color",
+        )
+    tips = [
+        resolve("tooltip", t, frame, converted, f"tooltip item {i}")
+        for i, t in enumerate(opts["tooltip"] or [], start=1)
+    ]
+    encs = [e for e in (x, y, color, facet) if e] + tips
+    data = prepare_data(frame, encs, converted)
+    horizontal = y.type in "NO" and x.type == "Q"
+    category = y if horizontal else x
+    if mark in ("line", "area"):
+        order = [e.field for e in (color, facet) if e] + [x.field]
+        data = data.sort_values(order, kind="mergesort").reset_index(drop=True)
+    if facet is not None:
+        n = data[facet.field].nunique(dropna=False)
+        if n > MAX_FACETS:
+            raise DirectiveError(
+                f"facet: {facet.source!r} has {n} values (limit {MAX_FACETS}); "
+                "filter the data or facet by a coarser column",
+                key="facet",
+            )
+    stack = _stack(opts, mark, color)
+    sort = _category_sort(opts, mark, horizontal, category, data)
+    records = to_records(data)
+    height = opts["height"] or (FACET_HEIGHT if facet else DEFAULT_HEIGHT)
+    if mark == "bar" and horizontal and not opts["height"]:
+        # One comfortable row per bar (28 px), instead of a fixed height.
+        height = min(1200, max(80, 28 * int(data[category.field].nunique()) + 40))
+
+    enc: dict[str, Any] = {
+        "x": position_channel(
+            alt.X, x, stack if horizontal else None, None if horizontal else sort
+        ),
+        "y": position_channel(
+            alt.Y, y, None if horizontal else stack, sort if horizontal else None
+        ),
+    }
+    direct = (
+        mark in ("line", "area")
+        and color is not None
+        and facet is None
+        and color.type in "NO"
+        and data[color.field].nunique() <= MAX_DIRECT_LABELS
+        # On a narrow drawing, long labels at the line ends would squeeze the plot (or be
+        # cut off by a reader's wider font): a legend above the chart wraps instead.
+        and direct_labels_fit(data[color.field], width)
+    )
+    if color is not None:
+        values = list(data[color.field].dropna().unique())
+        enc["color"] = color_channel(
+            color, legend=not direct, legend_columns=legend_columns(color, values, width)
+        )
+        if mark == "bar" and stack is None and color.type in "NO":
+            offset = alt.YOffset if horizontal else alt.XOffset
+            enc["yOffset" if horizontal else "xOffset"] = offset(
+                field=vl_field(color.field), type=color.vl_type, sort=color.sort or "ascending"
+            )
+        if mark == "area" and stack:
+            enc["order"] = alt.Order(
+                field=vl_field(color.field), type=color.vl_type, sort="ascending"
+            )
+    enc["tooltip"] = [tooltip_channel(e) for e in (tips or [e for e in (x, y, color) if e])]
+    if mark == "bar" and x.type == "T" and not horizontal:
+        enc["x"] = position_channel(alt.X, x, None, None, time_unit=time_unit_of(data[x.field]))
+
+    base = alt.Chart().encode(**enc)
+    if mark == "line":
+        layers = [base.mark_line()]
+    elif mark == "area":
+        layers = [base.mark_area(line=False, opacity=0.85 if stack else 0.5)]
+    elif mark == "bar":
+        # Bars on a time axis fill their month (or year, day); leave a gap between them.
+        timed = x.type == "T" and not horizontal
+        layers = [base.mark_bar(width=alt.RelativeBandSize(0.85)) if timed else base.mark_bar()]
+    else:
+        layers = [base.mark_point()]
+    if direct:
+        layers += direct_labels(data, x, y, color, stack, mark, height)
+    columns = 1
+    if facet is not None:
+        columns = opts["columns"] or min(data[facet.field].nunique(dropna=False), 3)
+    panel = panel_width(width, columns) if facet is not None else width
+    # Roughly what is left for the plot once the y labels and direct labels take their room,
+    # so that annotation labels can be kept inside it.
+    plot_width = panel - 45
+    if direct:
+        longest = max(len(str(v)) for v in data[color.field].dropna().unique())
+        plot_width -= longest * CHAR_WIDTH * TOKENS["font_size"]["direct_label"] + 8
+    layers += annotation_layers(opts["annotations"] or [], x, y, data, max(plot_width, 60))
+
+    chart_data = alt.Data(values=records)
+    if facet is None:
+        chart = (
+            alt.layer(*layers, data=chart_data)
+            if len(layers) > 1
+            else layers[0].properties(data=chart_data)
+        )
+        return finish(
+            chart,
+            width=width,
+            height=height,
+            autosize=alt.AutoSizeParams(type="fit", contains="padding"),
+        )
+    inner = alt.layer(*layers).properties(width=panel, height=height)
+    chart = inner.facet(
+        facet=alt.Facet(
+            field=vl_field(facet.field),
+            type=facet.vl_type,
+            title=None,
+            sort=facet.sort,
+            header=alt.Header(labelAnchor="start", labelPadding=22),
+        ),
+        columns=columns,
+        data=chart_data,
+        spacing=FACET_SPACING,
+    )
+    return finish(chart)
+
+
+def _stack(opts: dict, mark: str, color: Enc | None) -> Any:
+    """Vega-Lite's stack value for the value axis (None: not stacked)."""
+    stack = opts["stack"]
+    if opts["group"] and mark != "bar":
+        raise DirectiveError("group: true sets bars side by side; it needs mark: bar", key="group")
+    if opts["group"] and stack not in (None, False):
+        raise DirectiveError("group: true and stack cannot both be set; choose one", key="group")
+    if stack is not None and mark not in ("bar", "area"):
+        raise DirectiveError(f"stack applies to bar and area charts, not {mark}", key="stack")
+    if (opts["group"] or stack is not None) and color is None:
+        key = "group" if opts["group"] else "stack"
+        raise DirectiveError(f"{key} needs color: <column> to split bars into series", key=key)
+    if opts["group"] or stack is False or mark not in ("bar", "area"):
+        return None
+    return "normalize" if stack == "normalize" else "zero"
+
+
+def _category_sort(
+    opts: dict, mark: str, horizontal: bool, category: Enc, data: pd.DataFrame
+) -> Any:
+    sort = opts["sort"]
+    if sort is None:
+        if category.sort is not None:
+            return category.sort
+        # Newsroom default: horizontal bars ranked, largest on top.
+        return "-x" if mark == "bar" and horizontal else None
+    if category.type in "QT":
+        axis = "y" if horizontal else "x"
+        raise DirectiveError(
+            f"sort orders the bars of a category axis, but {axis} ({category.source}) is "
+            f":{category.type}; remove sort, or make {axis} a category (:N or :O)",
+            key="sort",
+        )
+    if isinstance(sort, list):
+        known = [str(v) for v in data[category.field].dropna().unique()]
+        for v in sort:
+            if str(v) not in known:
+                raise DirectiveError(
+                    f"sort: {v!r} is not a value of {category.source!r}"
+                    f"{did_you_mean(str(v), known)}; values: {', '.join(sorted(known)[:20])}",
+                    key="sort",
+                )
+    return sort
