@@ -437,7 +437,7 @@ def test_csv_bytes_are_deterministic():
     assert csv_bytes(rows) == b'a,b\n1,"x, y"\n2,z\n'
 
 
-def test_command_line_writes_the_five_csvs_and_is_idempotent(tmp_path, capsys):
+def test_command_line_writes_every_csv_and_is_idempotent(tmp_path, capsys):
     out = tmp_path / "out"
     assert main(["--snapshots", str(_snaps(tmp_path)), "--out", str(out)]) == 0
     names = sorted(p.name for p in out.glob("*.csv"))
@@ -447,6 +447,9 @@ def test_command_line_writes_the_five_csvs_and_is_idempotent(tmp_path, capsys):
         "agreements_by_signing_month.csv",
         "agreements_by_snapshot.csv",
         "agreements_by_state.csv",
+        "agreements_by_state_month.csv",
+        "agreements_latest.csv",
+        "states.csv",
     ]
     first = {n: (out / n).read_bytes() for n in names}
     assert main(["--snapshots", str(_snaps(tmp_path)), "--out", str(out)]) == 0

@@ -1,6 +1,6 @@
 """Command line: `python -m ingest [--snapshots DIR] [--out DIR]` (PYTHONPATH including data/).
 
-Reads every ICE snapshot in DIR and writes the five derived CSVs into --out (default: the
+Reads every ICE snapshot in DIR and writes the derived CSVs into --out (default: the
 data/ folder this package sits in). Exits 1 with a located message when a sheet cannot be
 read, and prints one line per file written.
 """
@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 from . import derive
+from . import latest as latest_sheet
 from .read import IngestError, read_folder
 from .write import write_csv
 
@@ -36,6 +37,9 @@ def derive_all(snapshot_dir: Path) -> dict[str, list[dict]]:
         "agreements_by_state.csv": derive.by_state(snapshots, dates),
         "agreements_by_signing_month.csv": derive.by_signing_month(latest),
         "agreements_by_county.csv": derive.by_county(latest),
+        "agreements_latest.csv": latest_sheet.agreement_rows(latest, snapshot_dir / latest.file),
+        "states.csv": latest_sheet.state_rows(latest, latest_sheet.january_2025(snapshots)),
+        "agreements_by_state_month.csv": latest_sheet.state_month_rows(snapshots),
     }
 
 
