@@ -6,13 +6,14 @@ flow: each receiver is a module-level function in plugin.py.
 
 from pelican import signals
 
-from . import plugin
+from . import pagesets, plugin
 
 
 def register():
     """Connect the plugin to Pelican's signals."""
     signals.initialized.connect(plugin.initialized)  # settings, data package, extension
     signals.readers_init.connect(plugin.readers_init)  # directives know their file
+    signals.get_generators.connect(pagesets.get_generators)  # pages generated from CSV groups
     signals.generator_init.connect(plugin.generator_init)  # chart loader URL for templates
     signals.content_object_init.connect(plugin.content_object_init)  # data links, share image
     # One receiver for the end, because order matters: files first, then hashed names,

@@ -76,6 +76,9 @@ TABLE_OPTIONS = {
     "format": (None, mapping_of(check_format)),
     "sort": (None, list_of(text)),
     "limit": (None, int_between(1, 100000)),
+    "links": (None, mapping_of(text)),
+    "row_id": (None, text),
+    "empty": (None, text),
 }
 
 
@@ -184,7 +187,7 @@ class Renderer:
     def _frame(self, opts: dict):
         table = load_table(opts["data"], self.config.data_dir)
         frame = apply_filters(table.frame, opts["filter"], table.name)
-        if frame.empty:
+        if frame.empty and not opts.get("empty"):
             detail = " after the filter" if opts["filter"] else ""
             raise DirectiveError(
                 f"{table.name} has no rows{detail}; a chart needs data "
@@ -311,6 +314,10 @@ class Renderer:
             {c: _plain(v) for c, v in r.items()}
             for r in frame[columns].head(limit).to_dict("records")
         ]
+        from .table_links import cell_links, row_ids
+
+        links = cell_links(frame[: len(rows)], opts["links"], table.name, self._root_href)
+        ids = row_ids(frame[: len(rows)], opts["row_id"], table.name)
         fig_id = "tbl-" + (opts["id"] or figure.slugify(opts["title"]))
         parts = [
             f'<figure class="dd-figure dd-table-figure" id="{fig_id}">',
@@ -319,7 +326,9 @@ class Renderer:
         if opts["description"]:
             parts.append(f'<p class="dd-desc">{figure.escape(opts["description"])}</p>')
         parts += [
-            figure.data_table(
+            f'<p class="dd-empty">{figure.escape(opts["empty"])}</p>'
+            if not rows
+            else figure.data_table(
                 rows,
                 columns,
                 caption_text=opts["title"],
@@ -327,11 +336,17 @@ class Renderer:
                 headers=opts["rename"],
                 formats=opts["format"],
                 total_rows=total,
+                links=links,
+                row_ids=ids,
             ),
             figure.meta(source, as_of, opts["notes"], self._csv_href(table.name)),
             "</figure>",
         ]
         return {"html": "".join(parts)}
+
+    def _root_href(self, path: str) -> str:
+        """A site-relative path as a link that works from any page (see plugin.relative_root)."""
+        return f"{figure.ROOT_MARKER}/{path.lstrip('/')}"
 
     def _csv_href(self, name: str) -> str:
         return f"{figure.ROOT_MARKER}/{self.config.output_data_dir}/{name}"

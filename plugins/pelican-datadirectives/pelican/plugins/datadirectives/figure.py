@@ -136,9 +136,15 @@ def data_table(
     headers: dict | None = None,
     formats: dict | None = None,
     total_rows: int | None = None,
+    links: dict | None = None,
+    row_ids: list | None = None,
 ) -> str:
-    """An accessible HTML table: caption, column headers with scope, row headers, numbers right."""
+    """An accessible HTML table: caption, column headers with scope, row headers, numbers right.
+
+    `links` maps a column to one href per row (None: plain text); `row_ids` gives each row
+    an id, so a link can point at it."""
     headers = headers or {}
+    links = links or {}
     formats = formats or {}
     numeric = {c for c in columns if rows and all(_is_num(r.get(c)) for r in rows)}
     out = [
@@ -152,10 +158,13 @@ def data_table(
         cls = ' class="dd-num"' if c in numeric else ""
         out.append(f'<th scope="col"{cls}>{escape(str(headers.get(c, c)))}</th>')
     out.append("</tr></thead><tbody>")
-    for row in rows:
-        out.append("<tr>")
+    for n, row in enumerate(rows):
+        out.append(f'<tr id="{escape(row_ids[n])}">' if row_ids else "<tr>")
         for i, c in enumerate(columns):
             text = escape(format_value(row.get(c), formats.get(c)))
+            href = links[c][n] if c in links else None
+            if href and text:
+                text = f'<a href="{escape(href)}">{text}</a>'
             cls = ' class="dd-num"' if c in numeric else ""
             if i == 0:
                 out.append(f'<th scope="row"{cls}>{text}</th>')

@@ -63,6 +63,7 @@ def initialized(pelican) -> None:
         stop_build(exc)
     renderer = Renderer(config, package)
     settings[STATE] = _State(config, renderer)
+    exclude_page_sets(settings, config)
     # Cold builds: render the uncached charts on every core before the readers run
     # (prerender.py; a warm build only scans). Results and errors are the reader's own.
     from .prerender import prerender
@@ -72,6 +73,19 @@ def initialized(pelican) -> None:
     # Copy, never mutate in place: Pelican's DEFAULT_CONFIG shares these objects.
     extensions = [e for e in md.get("extensions", []) if not isinstance(e, DataDirectivesExtension)]
     settings["MARKDOWN"] = {**md, "extensions": [*extensions, DataDirectivesExtension(renderer)]}
+
+
+def exclude_page_sets(settings: dict, config) -> None:
+    """Keep Pelican's own generators out of the page-set folder: its files are templates
+    (pagesets.py reads them), not articles or pages."""
+    folder = config.page_sets_dir
+    content = Path(settings["PATH"]).resolve()
+    if folder is None or not folder.resolve().is_relative_to(content):
+        return
+    relative = folder.resolve().relative_to(content).as_posix()
+    for key in ("ARTICLE_EXCLUDES", "PAGE_EXCLUDES"):
+        if relative not in settings.get(key, []):
+            settings[key] = [*settings.get(key, []), relative]
 
 
 def load_package_metadata(config) -> dict:

@@ -32,6 +32,9 @@ DEFAULTS = {
     "INTERACTIVE": True,
     # Make a 1200x630 PNG share card from each article's first chart.
     "SHARE_CARDS": True,
+    # Folder of page-set templates (pagesets.py): one page per group of a CSV. None: the
+    # folder `page-sets` inside Pelican's content PATH.
+    "PAGE_SETS_DIR": None,
 }
 
 
@@ -51,6 +54,7 @@ class Config:
     interactive: bool
     share_cards: bool
     site_root: Path
+    page_sets_dir: Path | None = None
 
 
 class SettingsError(Exception):
@@ -104,4 +108,9 @@ def load_config(pelican_settings: dict) -> Config:
         interactive=merged["INTERACTIVE"],
         share_cards=merged["SHARE_CARDS"],
         site_root=root,
+        page_sets_dir=(
+            resolve(merged["PAGE_SETS_DIR"])
+            if merged["PAGE_SETS_DIR"]
+            else Path(pelican_settings["PATH"]).resolve() / "page-sets"
+        ),
     )
