@@ -10,7 +10,7 @@ export PYTHONHASHSEED := 0
 export LC_ALL := C.UTF-8
 export TZ := UTC
 
-.PHONY: html test test-fast serve check data publish bench bench-lighthouse lint lock clean venv js
+.PHONY: html test test-fast serve check data publish bench bench-lighthouse lint lock clean venv js runtime
 
 venv: $(VENV)
 $(VENV): pyproject.toml plugins/pelican-datadirectives/pyproject.toml
@@ -21,25 +21,29 @@ $(VENV): pyproject.toml plugins/pelican-datadirectives/pyproject.toml
 	.venv/bin/pip install --quiet -r .venv/requirements.txt -c .venv/constraints.txt
 	touch $(VENV)
 
-## The interactive-chart runtime's npm packages (pinned by its package-lock.json; node_modules
-## is git-ignored). runtime.py bundles them with esbuild during the build.
-JS_DIR   := plugins/pelican-datadirectives/pelican/plugins/datadirectives/js
+## The interactive-chart runtime ships prebuilt inside the plugin (static/dd-*.js), so building
+## the site needs no Node.js. Maintainers rebuild it from the pinned npm lock with
+## `make runtime` (npm ci, then esbuild via js/build.py); a test checks that the shipped files
+## equal a fresh build. node_modules is git-ignored.
+JS_DIR   := plugins/pelican-datadirectives/js
 JS_STAMP := $(JS_DIR)/node_modules/.dd-installed
 js: $(JS_STAMP)
 $(JS_STAMP): $(JS_DIR)/package.json $(JS_DIR)/package-lock.json
 	cd $(JS_DIR) && npm ci --no-audit --no-fund --loglevel=error
 	touch $(JS_STAMP)
+runtime: $(VENV) $(JS_STAMP)
+	$(PY) $(JS_DIR)/build.py
 
 ## Build the site into output/ (atomically: a failed build leaves output/ untouched).
-html: $(VENV) $(JS_STAMP)
+html: $(VENV)
 	$(PY) -m pelican.plugins.datadirectives.build --settings pelican.conf.py --output output
 
 ## Live preview on http://127.0.0.1:$${PORT:-8000}/: rebuilds on every change, reloads the page.
-serve: $(VENV) $(JS_STAMP)
+serve: $(VENV)
 	$(PY) -m pelican.plugins.datadirectives.serve --settings pelican.conf.py --output output
 
 ## Production build into output/ (docs/deploy.md): SITEURL=https://host/path make publish
-publish: $(VENV) $(JS_STAMP)
+publish: $(VENV)
 	@case "$$SITEURL" in http://*|https://*) ;; *) echo "make publish: set SITEURL to the \
 	published address, e.g. SITEURL=https://example.org/explainer make publish" >&2; exit 2;; esac
 	PUBLISH=1 $(PY) -m pelican.plugins.datadirectives.build --settings pelican.conf.py --output output
@@ -96,7 +100,7 @@ BENCH_CDN_STAMP := bench/js/node_modules/.bench-cdn-installed
 $(BENCH_CDN_STAMP): bench/js/package.json bench/js/package-lock.json
 	npm ci --prefix bench/js --ignore-scripts --no-audit --no-fund --loglevel=error
 	touch $(BENCH_CDN_STAMP)
-bench: $(VENV) $(JS_STAMP) $(BENCH_CDN_STAMP)
+bench: $(VENV) $(BENCH_CDN_STAMP)
 	$(PY) bench/run.py $(BENCH_ARGS)
 
 clean:

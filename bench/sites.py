@@ -2,7 +2,7 @@
 
 - `snapshot(dest)`: a frozen copy of the explainer (content/, data/, theme/, pelican.conf.py and
   plugins/), so an author or developer editing the work tree mid-run cannot change a measurement.
-  The chart runtime's node_modules is linked, not copied (it is an install, not source).
+  The chart runtime ships prebuilt inside the plugin: no node_modules is needed.
 - `add_synthetic(site, articles)`: articles of 10 charts each over the real data/ CSVs. Each
   chart is one of the explainer's own chart blocks with a numbered title, so every chart is a
   distinct cache entry (a cold render) and the mix of marks (maps, areas, bars, lines) is real.
@@ -40,9 +40,6 @@ def snapshot(dest: Path, source: Path = ROOT) -> Path:
         shutil.copytree(source / name, dest / name, ignore=_ignore)
     shutil.copytree(PLUGINS["dir"], dest / "plugins", ignore=_ignore)
     shutil.copy2(source / "pelican.conf.py", dest / "pelican.conf.py")
-    modules = ROOT / "plugins" / "datadirectives" / "js" / "node_modules"
-    if modules.is_dir():
-        (dest / "plugins" / "datadirectives" / "js" / "node_modules").symlink_to(modules)
     return dest
 
 
@@ -215,9 +212,6 @@ def data_site(
     dest.mkdir(parents=True)
     shutil.copytree(template / "theme", dest / "theme", ignore=_ignore)
     shutil.copytree(PLUGINS["dir"], dest / "plugins", ignore=_ignore)
-    modules = ROOT / "plugins" / "datadirectives" / "js" / "node_modules"
-    if modules.is_dir():
-        (dest / "plugins" / "datadirectives" / "js" / "node_modules").symlink_to(modules)
     shutil.copy2(template / "pelican.conf.py", dest / "pelican.conf.py")
     (dest / "content" / "chapters").mkdir(parents=True)
     (dest / "content" / "pages").mkdir()

@@ -1,7 +1,8 @@
 """Interactive charts (issue 5): the spec, the runtime bundle, the _headers file, the browser.
 
 The fast tests check interactive_spec() (compiled Vega, tooltips, hover, escaping, same size
-as the static SVG), the bundle (budget, hashed names, determinism) and headers.py.
+as the static SVG), the shipped bundle (budget, hashed names, the theme as data) and
+headers.py. tests/test_runtime_build.py proves the shipped scripts equal a fresh build.
 
 The browser tests build a tiny real Pelican site with the project's theme and pelican.conf.py
 (hand-written figure HTML, per docs/figure contract, with a real vl-convert SVG and a real
@@ -272,7 +273,7 @@ def test_runtime_theme_is_the_static_dark_map_and_cannot_chain():
 
 @pytest.fixture(scope="module")
 def bundle() -> runtime.Bundle:
-    return runtime.build_bundle()
+    return runtime.bundle()
 
 
 def test_runtime_bundle_meets_the_budget_and_is_content_hashed(bundle):
@@ -281,22 +282,19 @@ def test_runtime_bundle_meets_the_budget_and_is_content_hashed(bundle):
     assert bundle.gzip_size("loader") <= 1024, "the loader must stay tiny"
     assert re.fullmatch(r"dd-runtime\.[0-9a-f]{12}\.js", bundle.runtime_name)
     assert re.fullmatch(r"dd-loader\.[0-9a-f]{12}\.js", bundle.loader_name)
+    assert re.fullmatch(r"dd-theme\.[0-9a-f]{12}\.json", bundle.theme_name)
     assert b"export{" in bundle.runtime and b"enhance" in bundle.runtime
-    # the dark map went in as data, from chart_theme.py
-    assert json.dumps(dark_remaps(), separators=(",", ":"))[1:20].encode() in bundle.runtime
 
 
-def test_runtime_bundle_is_deterministic(bundle, tmp_path, monkeypatch):
-    monkeypatch.setattr(runtime, "BUILD_CACHE", tmp_path / "fresh-cache")
-    again = runtime.build_bundle()  # a real second esbuild run, not the cache
-    assert (tmp_path / "fresh-cache").is_dir()
-    assert again.runtime == bundle.runtime and again.loader == bundle.loader
-
-
-def test_missing_npm_install_names_the_fix(tmp_path, monkeypatch):
-    monkeypatch.setattr(runtime, "INSTALL_STAMP", tmp_path / "nope")
-    with pytest.raises(runtime.RuntimeBuildError, match="make js"):
-        runtime.build_bundle()
+def test_chart_theme_reaches_the_runtime_as_data_not_compiled_in(bundle):
+    # The dark map travels in the theme file, from chart_theme.py ...
+    assert json.loads(bundle.theme)["dark"] == dark_remaps()
+    # ... and no colour of this site's theme is inside the shipped scripts.
+    for dark_hex in dark_remaps().values():
+        assert dark_hex.encode() not in bundle.runtime + bundle.loader, dark_hex
+    other = runtime.bundle({**TOKENS, "background": {"light": "#ffffff", "dark": "#000000"}})
+    assert other.theme_name != bundle.theme_name
+    assert (other.runtime, other.loader) == (bundle.runtime, bundle.loader)
 
 
 def test_theme_meta_csp_is_the_headers_policy():
@@ -353,10 +351,11 @@ from pelican.plugins.datadirectives import chart_theme, headers, runtime
 def _finalized(pelican):
     out = Path(pelican.output_path)
     (out / "theme" / "charts.css").write_text(chart_theme.charts_css())
+    runtime.write_runtime(out)
 
 
 def register():
-    runtime.register_runtime(signals)
+    signals.generator_init.connect(runtime.on_generator_init)
     signals.finalized.connect(_finalized)
 '''
 
@@ -474,11 +473,13 @@ def test_site_pages_carry_the_loader_only_where_a_chart_is_interactive(site, bun
     loader = [s for s in scripts("charts.html") if "src=" in s]
     assert loader == [
         f'<script defer src="../theme/js/{bundle.loader_name}" '
-        f'data-dd-runtime="../theme/js/{bundle.runtime_name}">'
+        f'data-dd-runtime="../theme/js/{bundle.runtime_name}" '
+        f'data-dd-theme="../theme/js/{bundle.theme_name}">'
     ]
     assert [s for s in scripts("plain.html") if "src=" in s] == []
     assert (site / "theme" / "js" / bundle.runtime_name).read_bytes() == bundle.runtime
     assert (site / "theme" / "js" / bundle.loader_name).read_bytes() == bundle.loader
+    assert (site / "theme" / "js" / bundle.theme_name).read_bytes() == bundle.theme
     # Page weight: the initial load's only script is the loader (no chart JavaScript).
     initial_js = sum((site / s.split('src="../')[1].split('"')[0]).stat().st_size for s in loader)
     assert initial_js == len(bundle.loader) < 1500

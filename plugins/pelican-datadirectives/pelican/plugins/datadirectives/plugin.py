@@ -223,7 +223,7 @@ def finalized(pelican) -> None:
     cards = write_cards(state, output)
     from . import fingerprint, headers, runtime
 
-    runtime.on_finalized(pelican)  # the lazily loaded chart runtime
+    runtime.write_runtime(output, pelican.settings.get("THEME_STATIC_DIR", "theme"))
     fingerprint.on_finalized(pelican)  # content-hashed asset names, references rewritten
     headers.write_headers(output, urlparse(pelican.settings.get("SITEURL") or "").path)
     report_changed_values(config, records.printed)

@@ -9,12 +9,15 @@
  * do not count until the reader scrolls or points at them, so the initial load ships no chart
  * JavaScript at all. Runs as a classic deferred script (document.currentScript works there);
  * the runtime's URL comes from its own data-dd-runtime attribute, so no inline script.
+ * The chart theme is data: data-dd-theme names a JSON file, fetched with the runtime and
+ * handed to it; if either fails to load, the static SVG stays.
  */
 (function () {
   var me = document.currentScript;
   var src = me && me.getAttribute("data-dd-runtime");
   if (!src || !window.IntersectionObserver) return; // old browsers keep the static SVG
   var url = new URL(src, document.baseURI).href;
+  var themeSrc = me.getAttribute("data-dd-theme");
   var runtime = null;
   var warned = false;
   var seen = new WeakSet();
@@ -24,14 +27,21 @@
     if (seen.has(figure)) return;
     seen.add(figure);
     io.unobserve(figure);
-    runtime = runtime || import(url);
+    runtime = runtime || Promise.all([import(url), themeSrc ? loadTheme() : null]);
     runtime.then(
-      function (mod) { mod.enhance(figure); },
+      function (loaded) { loaded[0].enhance(figure, loaded[1]); },
       function (err) {
         if (!warned) console.warn("dd-chart: the chart runtime did not load;", err);
         warned = true;
       }
     );
+  }
+
+  function loadTheme() {
+    return fetch(new URL(themeSrc, document.baseURI)).then(function (r) {
+      if (!r.ok) throw new Error("chart theme: HTTP " + r.status);
+      return r.json();
+    });
   }
 
   var io = new IntersectionObserver(function (entries) {

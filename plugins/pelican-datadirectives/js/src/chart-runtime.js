@@ -12,15 +12,19 @@
  * change goes through the CSSOM (element.style), which `style-src 'self'` allows; nothing is
  * parsed from HTML strings.
  *
- * DD_THEME is replaced at bundle time (esbuild --define, runtime.py) with JSON derived from
- * chart_theme.py: `dark` maps each light-theme hex to its dark twin (the same map the static
- * SVG's dark-mode CSS uses), `tooltip` holds the tooltip's colours per scheme.
+ * The chart theme arrives as data, never compiled in: the loader fetches the site's
+ * dd-theme.<hash>.json (written by runtime.py from chart_theme.py) and passes it to enhance().
+ * `dark` maps each light-theme hex to its dark twin (the same map the static SVG's dark-mode
+ * CSS uses), `tooltip` holds the tooltip's colours per scheme. Without a theme the live chart
+ * keeps its light colours and the tooltip uses the browser's system colours.
  */
 import { View, parse } from "./vega-subset.js";
 import { expressionInterpreter } from "vega-interpreter";
 
-/* global DD_THEME */
-const THEME = DD_THEME;
+let THEME = { dark: {}, tooltip: null };
+// CSS system colours: readable in either scheme when the site gives no chart theme.
+const SYSTEM_COLOURS = { background: "Canvas", color: "CanvasText", border: "GrayText" };
+const SYSTEM_TOOLTIP = { light: SYSTEM_COLOURS, dark: SYSTEM_COLOURS };
 const HEX = /#[0-9a-fA-F]{6}\b/g;
 const EMPTY = new Set(["", "null", "undefined", "NaN"]);
 const darkQuery = window.matchMedia("(prefers-color-scheme: dark)");
@@ -98,7 +102,8 @@ function swapIn(old, drawn) {
 }
 
 /** Make one chart figure interactive. Safe to call more than once. */
-export async function enhance(figure) {
+export async function enhance(figure, theme) {
+  if (theme) THEME = theme;
   if (figure.hasAttribute("data-dd-live")) return;
   figure.setAttribute("data-dd-live", "pending");
   try {
@@ -197,7 +202,7 @@ function showTooltip(handler, event, item, value) {
     return;
   }
   const el = tooltipElement();
-  const colours = THEME.tooltip[darkQuery.matches ? "dark" : "light"];
+  const colours = (THEME.tooltip || SYSTEM_TOOLTIP)[darkQuery.matches ? "dark" : "light"];
   el.style.background = colours.background;
   el.style.color = colours.color;
   el.style.borderColor = colours.border;
