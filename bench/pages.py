@@ -93,7 +93,8 @@ def altair_charts(site: Path) -> dict[str, object]:
     import pelican.plugins.datadirectives.charts as charts
     from pelican.plugins.datadirectives import figure
     from pelican.plugins.datadirectives.directives import CHART_COMMON, Renderer
-    from pelican.plugins.datadirectives.parsing import check_options, read_yaml
+    from pelican.plugins.datadirectives.options import validate as check_options
+    from pelican.plugins.datadirectives.parsing import read_yaml
     from pelican.plugins.datadirectives.settings import load_config
     from sites import chart_bodies
 

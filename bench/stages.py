@@ -30,7 +30,8 @@ def stage_times(site: Path) -> dict:
     from pelican.plugins.datadirectives.cards import card_spec
     from pelican.plugins.datadirectives.directives import CHART_COMMON, Renderer
     from pelican.plugins.datadirectives.interactive import interactive_spec
-    from pelican.plugins.datadirectives.parsing import check_options, read_yaml
+    from pelican.plugins.datadirectives.options import validate as check_options
+    from pelican.plugins.datadirectives.parsing import read_yaml
     from pelican.plugins.datadirectives.settings import load_config
     from sites import chart_bodies
 

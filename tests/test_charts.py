@@ -640,7 +640,7 @@ def test_builds_are_deterministic(growth):
 
 def test_options_validated_twice_give_the_same_chart(growth):
     raw = {"mark": "bar", "x": "model:N", "y": "sum(total):Q", "sort": "-y"}
-    validated = options.validate_options(raw, CHART_OPTIONS)
+    validated = options.validate(raw, CHART_OPTIONS)
     assert build_chart(validated, growth).to_dict() == build_chart(raw, growth).to_dict()
 
 
@@ -957,10 +957,10 @@ def test_small_validators():
 
 
 def test_validate_options_fills_defaults_and_sets_keys():
-    out = options.validate_options({"mark": "bar"}, CHART_OPTIONS)
+    out = options.validate({"mark": "bar"}, CHART_OPTIONS)
     assert out["group"] is False and out["height"] is None and set(out) == set(CHART_OPTIONS)
     with pytest.raises(DirectiveError) as err:
-        options.validate_options({"mark": "bar", "height": 2}, CHART_OPTIONS)
+        options.validate({"mark": "bar", "height": 2}, CHART_OPTIONS)
     assert err.value.key == "height" and str(err.value).startswith("height: ")
 
 

@@ -54,7 +54,7 @@ def make_data(tmp_path: Path, csv_bytes: bytes, descriptor: dict | None = None) 
 def problems_for(data: Path) -> list[str]:
     with pytest.raises(DataPackageError) as info:
         validate_package(data)
-    return info.value.problems
+    return [str(problem) for problem in info.value.problems]
 
 
 def test_good_package_passes(tmp_path):
@@ -140,8 +140,14 @@ def test_bad_csv_is_refused_with_located_message(tmp_path, kind, content, expect
 
 
 def test_blank_row_is_reported_once(tmp_path):
-    problems = problems_for(make_data(tmp_path, GOOD_CSV.replace("Ohio", "\nOhio").encode()))
-    assert problems == ["data/counts.csv:3:-: blank row; remove it"]
+    data = make_data(tmp_path, GOOD_CSV.replace("Ohio", "\nOhio").encode())
+    assert problems_for(data) == ["data/counts.csv:3:-: blank row; remove it"]
+    # The same record type as a wrong directive's: file, line, column, message.
+    with pytest.raises(DataPackageError) as info:
+        validate_package(data)
+    (problem,) = info.value.problems
+    assert (problem.path, problem.line, problem.column) == ("data/counts.csv", 3, "-")
+    assert problem.message == "blank row; remove it"
 
 
 def test_bom_keeps_the_first_column_name_in_messages(tmp_path):

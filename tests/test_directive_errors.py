@@ -1,12 +1,25 @@
 """Every wrong directive stops a real Pelican build with `content/<file>.md:<line>: message`.
 
-Built in-process into tmp_path with fatal errors on, exactly as `make html` builds.
+Built in-process into tmp_path with fatal errors on, exactly as `make html` builds (the
+first file with a wrong directive ends the build), and once without, where the plugin itself
+stops the build before anything is written, with every file's problems.
 """
 
 import pytest
-from pelican.plugins.datadirectives.plugin import BuildStopped
+from pelican.plugins.datadirectives.errors import BuildFailed, DirectiveErrors
 
 from tests.tiny_site import MONTHS_CSV, build, make_site
+
+
+def stopped(site) -> DirectiveErrors:
+    """Build `site` with --fatal errors; return the wrong directives that ended the build."""
+    # Pelican logs "Could not process <file>" for the reader's exception; with fatal errors
+    # that log raises, so the reader's DirectiveErrors is the context of what ends the build.
+    with pytest.raises(RuntimeError) as ended:
+        build(site)
+    assert isinstance(ended.value.__context__, DirectiveErrors), ended.value
+    return ended.value.__context__
+
 
 TABLE = """\
 Some text.
@@ -42,7 +55,7 @@ CASES = [
     (
         "unknown_csv",
         TABLE.replace("months.csv", "month.csv").format(extra=""),
-        r"no CSV named 'month.csv' in data/; did you mean 'months.csv'\? available: months.csv",
+        r"no CSV named 'month.csv' in data/; did you mean 'months.csv'\?; available: months.csv",
         8,
     ),
     (
@@ -60,7 +73,7 @@ CASES = [
     (
         "unknown_column",
         TABLE.format(extra="columns: [month, totl]"),
-        r"column 'totl' not in months.csv; did you mean 'total'\? columns: month, total, agencies",
+        r"column 'totl' not in months.csv; did you mean 'total'\?; columns: month, total, agencies",
         12,
     ),
     (
@@ -124,9 +137,8 @@ def test_wrong_directive_stops_the_build(tmp_path, capsys, name, body, message, 
     limits = {"DATA_DIRECTIVES": {"MAX_ROWS": 2}} if name == "too_many_rows" else None
     csvs = {"months.csv": MONTHS_CSV + "2026-03,1504,1263,all\n"}
     site = make_site(tmp_path, body, csvs=csvs, settings=limits)
-    with pytest.raises(BuildStopped) as stopped:
-        build(site)
-    assert stopped.value.code == 1
+    errors = stopped(site)
+    assert [(p.path, p.line) for p in errors.problems] == [("content/article.md", line)]
     err = capsys.readouterr().err
     assert f"error: content/article.md:{line}: " in err, err
     assert __import__("re").search(message, err), err
@@ -138,8 +150,7 @@ def test_every_problem_in_a_file_is_reported_together(tmp_path, capsys):
         extra="colums: [a]"
     )
     site = make_site(tmp_path, body)
-    with pytest.raises(BuildStopped):
-        build(site)
+    stopped(site)
     err = capsys.readouterr().err
     assert err.count("error: content/article.md:") == 3, err
     assert "3 problem(s)" in err
@@ -147,22 +158,36 @@ def test_every_problem_in_a_file_is_reported_together(tmp_path, capsys):
 
 def test_empty_csv(tmp_path, capsys):
     site = make_site(tmp_path, TABLE.format(extra=""), csvs={"months.csv": ""})
-    with pytest.raises(BuildStopped):
-        build(site)
+    stopped(site)
     assert "months.csv is empty" in capsys.readouterr().err
 
 
 def test_bad_encoding(tmp_path, capsys):
     site = make_site(tmp_path, TABLE.format(extra=""))
     (site / "data" / "months.csv").write_bytes("month,total\n2025-01,13\xe9\n".encode("latin-1"))
-    with pytest.raises(BuildStopped):
-        build(site)
+    stopped(site)
     assert "months.csv is not valid UTF-8" in capsys.readouterr().err
 
 
 def test_source_is_required_somewhere(tmp_path, capsys):
     body = TABLE.replace("source: ICE lists\n", "").format(extra="")
     site = make_site(tmp_path, body)
-    with pytest.raises(BuildStopped):
-        build(site)
+    stopped(site)
     assert "no source for months.csv: add 'source:'" in capsys.readouterr().err
+
+
+def test_without_fatal_errors_the_plugin_stops_the_build_with_every_file(tmp_path, capsys):
+    site = make_site(tmp_path, TABLE.format(extra="colums: [a]"))
+    (site / "content" / "second.md").write_text(
+        "Title: Second\nDate: 2026-02-19\nSlug: second\n\n{{ nope.csv.total }}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(BuildFailed, match=r"build stopped: 2 problem\(s\) in directives") as failed:
+        build(site, fatal=False)
+    assert sorted((p.path, p.line) for p in failed.value.problems) == [
+        ("content/article.md", 12),
+        ("content/second.md", 5),
+    ]
+    assert not (site / "output").exists() or not list((site / "output").rglob("*.html"))
+    err = capsys.readouterr().err
+    assert "error: content/second.md:5: no CSV named 'nope.csv'" in err

@@ -55,7 +55,7 @@ def test_asof_and_source_come_from_the_data_package(data_dir):
         ("states.csv[state=Ohio].total", r"no row of states.csv where state==Ohio"),
         (
             "states.csv[state=Texas, snapshot_date=2026-02-17].totl",
-            r"column 'totl' not in states.csv; did you mean 'total'\? "
+            r"column 'totl' not in states.csv; did you mean 'total'\?; "
             r"columns: snapshot_date, state",
         ),
         ("median states.csv.total", r"unknown aggregate 'median'"),

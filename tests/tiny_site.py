@@ -78,8 +78,9 @@ def make_site(
     return tmp_path
 
 
-def build(site: Path, **overrides) -> Path:
-    """Build the site in-process with fatal errors; return the output folder."""
+def build(site: Path, fatal: bool = True, **overrides) -> Path:
+    """Build the site in-process (with fatal errors, as the build tool does, unless
+    `fatal=False`); return the output folder."""
     extra = (
         json.loads((site / "settings.json").read_text())
         if (site / "settings.json").exists()
@@ -106,7 +107,8 @@ def build(site: Path, **overrides) -> Path:
             **overrides,
         }
     )
-    FatalLogger.fatal_lvl = logging.ERROR  # what `--fatal errors` sets
+    if fatal:
+        FatalLogger.fatal_lvl = logging.ERROR  # what `--fatal errors` sets
     try:
         Pelican(settings).run()
     finally:

@@ -16,6 +16,7 @@ def register():
     signals.get_generators.connect(pagesets.get_generators)  # pages generated from CSV groups
     signals.generator_init.connect(plugin.generator_init)  # chart loader URL for templates
     signals.content_object_init.connect(plugin.content_object_init)  # data links, share image
+    signals.all_generators_finalized.connect(plugin.all_generators_finalized)  # stop if wrong
     # One receiver for the end, because order matters: files first, then hashed names,
     # then the _headers file that lists the hashed names.
     signals.finalized.connect(plugin.finalized)

@@ -15,15 +15,14 @@ from html import escape
 
 from .figure import ROOT_MARKER
 from .formats import format_date
-from .options import int_between
-from .parsing import check_options
+from .options import int_between, validate
 
 OPTIONS = {"heading_level": (2, int_between(2, 4))}
 
 
 def render_catalog(options: dict, package: dict, output_data_dir: str) -> str:
     """HTML for every resource in `package` ({csv name: metadata dict})."""
-    opts = check_options(options or {}, OPTIONS)
+    opts = validate(options or {}, OPTIONS)
     h = f"h{opts['heading_level']}"
     if not package:
         from .errors import DirectiveError

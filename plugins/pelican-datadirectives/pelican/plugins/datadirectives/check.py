@@ -18,20 +18,20 @@ import markdown
 from pelican.settings import read_settings
 
 from .directives import Renderer
-from .errors import DataPackageError, DirectiveError, DirectiveErrors
+from .errors import DataPackageError, DirectiveError, DirectiveErrors, Problem
 from .markdown_ext import DataDirectivesExtension, current_source
 from .plugin import package_index
 from .settings import SettingsError, load_config
 
 
-def check(settings_path: Path) -> list[str]:
-    """Return every problem found, as located messages."""
+def check(settings_path: Path) -> list[Problem]:
+    """Return every problem found, each located."""
     settings = read_settings(str(settings_path))
     try:
         config = load_config(settings)
     except SettingsError as exc:
-        return [f"{settings_path.name}: {exc}"]
-    problems: list[str] = []
+        return [Problem(str(exc), path=settings_path.name)]
+    problems: list[Problem] = []
     package = {}
     if (config.data_dir / "datapackage.json").is_file():
         from . import package as datapackage
@@ -43,7 +43,7 @@ def check(settings_path: Path) -> list[str]:
         try:
             package = package_index(datapackage.load_package(config.data_dir))
         except Exception as exc:  # a broken package file is itself a problem to list
-            problems.append(f"data/datapackage.json: {exc}")
+            problems.append(Problem(str(exc), path="data/datapackage.json"))
     renderer = Renderer(config, package, dry_run=True)
     content = Path(settings["PATH"])
     for path in sorted(content.rglob("*.md")):
@@ -53,9 +53,9 @@ def check(settings_path: Path) -> list[str]:
         try:
             md.convert(path.read_text(encoding="utf-8-sig"))
         except DirectiveErrors as exc:
-            problems.extend(str(e) for e in exc.errors)
+            problems.extend(exc.problems)
         except DirectiveError as exc:
-            problems.append(str(exc.located(shown, 1)))
+            problems.append(exc.problem.at(shown, 1))
         finally:
             current_source.reset(token)
     return problems
@@ -66,8 +66,8 @@ def main(argv=None) -> int:
     parser.add_argument("--settings", type=Path, default=Path("pelican.conf.py"))
     args = parser.parse_args(argv)
     problems = check(args.settings.resolve())
-    for line in problems:
-        print(line)
+    for problem in problems:
+        print(problem)
     if problems:
         print(f"{len(problems)} problem(s) found", file=sys.stderr)
         return 1

@@ -7,14 +7,13 @@ file's size and modification time, so ten charts on one CSV read it once.
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from .errors import DirectiveError
+from .errors import DirectiveError, did_you_mean
 
 
 @dataclass(frozen=True)
@@ -47,11 +46,9 @@ def resolve_csv(name, data_dir: Path, key: str = "data") -> Path:
         )
     if not candidate.is_file():
         available = sorted(p.relative_to(data_dir).as_posix() for p in data_dir.rglob("*.csv"))
-        close = difflib.get_close_matches(name, available, n=1)
-        hint = f"did you mean {close[0]!r}? " if close else ""
         raise DirectiveError(
-            f"no CSV named {name!r} in {data_dir.name}/; {hint}"
-            f"available: {', '.join(available) or '(none)'}",
+            f"no CSV named {name!r} in {data_dir.name}/{did_you_mean(name, available)}",
+            fix=f"available: {', '.join(available) or '(none)'}",
             key=key,
         )
     return candidate
@@ -100,10 +97,10 @@ def check_column(frame, column: str, table: str, key: str) -> str:
     columns = [str(c) for c in frame.columns]
     if column in columns:
         return column
-    close = difflib.get_close_matches(column, columns, n=1, cutoff=0.5)
-    hint = f"did you mean {close[0]!r}? " if close else ""
     raise DirectiveError(
-        f"column {column!r} not in {table}; {hint}columns: {', '.join(columns)}", key=key
+        f"column {column!r} not in {table}{did_you_mean(column, columns)}",
+        fix=f"columns: {', '.join(columns)}",
+        key=key,
     )
 
 

@@ -27,8 +27,8 @@ from . import figure, render, values
 from .data import apply_filters, load_table, resolve_csv
 from .errors import DirectiveError
 from .formats import check_format, format_date
-from .options import boolean, int_between, list_of
-from .parsing import REQUIRED, check_options, mapping_of, read_yaml, text
+from .options import REQUIRED, boolean, int_between, list_of, mapping_of, text, validate
+from .parsing import read_yaml
 
 logger = logging.getLogger(__name__)
 
@@ -36,7 +36,7 @@ logger = logging.getLogger(__name__)
 def _id(value) -> str:
     value = text(value)
     if not figure.slugify(value) == value:
-        raise ValueError(
+        raise DirectiveError(
             f"ids use lowercase letters, digits and hyphens, e.g. {figure.slugify(value)!r}"
         )
     return value
@@ -110,20 +110,17 @@ class Renderer:
 
     def render_block(self, kind: str, body: str, *, source: str, line: int) -> str:
         """Render a ```chart or ```table block whose opening fence is on `line`."""
+        key_lines: dict[str, int] = {}
         try:
-            options, key_lines = read_yaml(body)
-        except DirectiveError as exc:
-            raise exc.located(source, line + 1 + getattr(exc, "body_line", 0)) from None
-        try:
+            options, key_lines = read_yaml(body, first_line=line + 1)
             if kind == "datasets":
                 from .catalog import render_catalog
 
                 return render_catalog(options, self.package, self.config.output_data_dir)
             return self._render(kind, options, body, source)
         except DirectiveError as exc:
-            if exc.key in key_lines:
-                exc.line = line + 1 + key_lines[exc.key]
-            raise exc.located(source, line) from None
+            # A fault in an option is reported at that option's line, others at the fence.
+            raise exc.located(source, exc.line or key_lines.get(exc.key) or line) from None
 
     def _render(self, kind: str, options: dict, body: str, source: str) -> str:
         csv_name = options.get("data")
@@ -200,7 +197,7 @@ class Renderer:
         from . import charts
 
         spec = {**CHART_COMMON, **charts.CHART_OPTIONS}
-        opts = check_options(options, spec)
+        opts = validate(options, spec)
         source, as_of = self._source_line(opts)
         table, frame = self._frame(opts)
         chart_opts = {k: opts[k] for k in charts.CHART_OPTIONS}
@@ -289,7 +286,7 @@ class Renderer:
         return f'<script type="application/json" class="dd-spec">{spec}</script>'
 
     def _table(self, options: dict) -> dict:
-        opts = check_options(options, TABLE_OPTIONS)
+        opts = validate(options, TABLE_OPTIONS)
         source, as_of = self._source_line(opts)
         table, frame = self._frame(opts)
         from .data import check_column

@@ -1,24 +1,30 @@
-"""Small reusable validators for chart options, and the function that applies them.
+"""Options as data: small reusable validators, and `validate`, the one function that applies them.
 
-A directive declares its options as data, `{"height": (None, int_between(80, 1200)), ...}`:
-a default and a validator. A validator takes the raw YAML value and returns it normalised
-(e.g. the shorthand `sum(total):Q` becomes `{"field": "total", "aggregate": "sum", ...}`),
-or raises `DirectiveError` saying what is allowed. Validators are idempotent: a normalised
-value passes through unchanged, so options may be validated twice (by the directive layer,
-then by `charts.build_chart`) without harm. `validate_options` runs them all, fills
-defaults, refuses unknown keys (with the closest match) and sets `key=` on every error.
+A directive (or a mark) declares its options as data, `{"height": (None, int_between(80,
+1200)), "title": (REQUIRED, text), ...}`: a default and a validator. A validator takes the raw
+YAML value and returns it normalised (e.g. the shorthand `sum(total):Q` becomes `{"field":
+"total", "aggregate": "sum", ...}`), or raises `DirectiveError` saying what is allowed.
+`validate(raw, spec)` refuses unknown keys (offering the closest known one), fills defaults,
+requires REQUIRED options and runs each validator, so every option error reads the same:
+
+    unknown option 'colums'; did you mean 'columns'?; options: as_of, columns, data, ...
+    option 'title' is required
+    limit: expected a whole number from 1 to 100000, got 'ten'
+
+and carries `key=` (the option), which the Markdown layer turns into the option's line.
+Options are validated once, by the directive, before anything reads the data.
 """
 
 from __future__ import annotations
 
-import difflib
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import Any
 
-from .errors import DirectiveError
+from .errors import DirectiveError, closest, did_you_mean
 
 Validator = Callable[[Any], Any]
+REQUIRED = object()  # the default of an option the author must give
 
 TYPE_CODES = {"Q": "quantitative", "N": "nominal", "O": "ordinal", "T": "temporal"}
 TYPE_NAMES = {name: code for code, name in TYPE_CODES.items()}
@@ -30,22 +36,6 @@ _SHORTHAND = re.compile(
 )
 ENCODING_KEYS = ("field", "type", "title", "format", "sort", "aggregate", "axis")
 AXIS_KEYS = ("title", "format", "tickCount", "labelAngle", "grid", "labels")
-
-
-def closest(name: str, choices: Iterable[str]) -> str | None:
-    """The closest of `choices` to `name`, or None when nothing is close."""
-    choices = [str(c) for c in choices]
-    match = difflib.get_close_matches(str(name), choices, n=1, cutoff=0.6)
-    if not match:  # case-insensitive second chance: "Total" for "total"
-        lowered = {c.lower(): c for c in choices}
-        match = [lowered[str(name).lower()]] if str(name).lower() in lowered else []
-    return match[0] if match else None
-
-
-def did_you_mean(name: str, choices: Iterable[str]) -> str:
-    """`; did you mean 'x'?` or an empty string."""
-    match = closest(name, choices)
-    return f"; did you mean '{match}'?" if match else ""
 
 
 def _show(value: Any) -> str:
@@ -233,24 +223,67 @@ def shorthand_or_mapping(value: Any) -> dict:
     return out
 
 
-def validate_options(raw: dict, spec: dict[str, tuple[Any, Validator]]) -> dict:
-    """Apply `spec` to `raw`: refuse unknown keys, validate each value, fill defaults.
+def validate(raw: dict, spec: dict[str, tuple[Any, Validator | None]]) -> dict:
+    """Apply `spec` ({name: (default, validator)}) to `raw`; return every option, validated.
 
-    Every DirectiveError raised carries `key=` set to the option it is about.
+    Unknown keys are refused with the closest known one; a missing option takes its default
+    (REQUIRED: an error); each error carries `key=` set to the option it is about.
     """
     for key in raw:
         if key not in spec:
             raise DirectiveError(
-                f"unknown option {key!r}{did_you_mean(str(key), spec)}; allowed: {', '.join(spec)}",
+                f"unknown option {key!r}{did_you_mean(str(key), spec)}",
+                fix=f"options: {', '.join(sorted(spec))}",
                 key=key,
             )
     out = {}
     for key, (default, validator) in spec.items():
         if key not in raw or raw[key] is None:
+            if default is REQUIRED:
+                raise DirectiveError(f"option {key!r} is required", key=key)
             out[key] = default
             continue
         try:
-            out[key] = validator(raw[key])
+            out[key] = validator(raw[key]) if validator else raw[key]
         except DirectiveError as err:
-            raise DirectiveError(f"{key}: {err.message}", key=key) from None
+            raise err.about(key) from None
     return out
+
+
+def text(value: Any) -> str:
+    """A non-empty single piece of text (a number is taken as its digits)."""
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise DirectiveError(f"expected text, got {type(value).__name__}")
+    value = str(value).strip()
+    if not value:
+        raise DirectiveError("must not be empty")
+    return value
+
+
+def mapping_of(item: Validator) -> Validator:
+    """A {text: value} mapping whose values pass `item`."""
+
+    def check(value: Any) -> dict:
+        if not isinstance(value, dict):
+            raise DirectiveError(f"expected 'key: value' pairs in braces, got {value!r}")
+        return {str(k): item(v) for k, v in value.items()}
+
+    return check
+
+
+__all__ = [
+    "REQUIRED",
+    "boolean",
+    "closest",
+    "did_you_mean",
+    "int_between",
+    "list_of",
+    "mapping_of",
+    "module_function",
+    "one_of",
+    "pair_of_strings",
+    "shorthand_or_mapping",
+    "string",
+    "text",
+    "validate",
+]

@@ -33,7 +33,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import DataPackageError
+from .errors import DataPackageError, Problem
 
 DESCRIPTOR = "datapackage.json"
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -56,44 +56,61 @@ class ResourceInfo:
     fields: list[dict] = field(default_factory=list)  # name, type, title, description
 
 
-def _descriptor(data_dir: Path) -> tuple[dict, list[str]]:
+def _at(path: str, row: int, column: str, text: str) -> Problem:
+    """A problem at `row` (the header is 1) and `column` ('-': the whole file or row)."""
+    return Problem(text, path=path, line=row, column=column)
+
+
+def _descriptor(data_dir: Path) -> tuple[dict, list[Problem]]:
     """The package descriptor as a dict, and problems reading it."""
     where = f"{data_dir.name}/{DESCRIPTOR}"
     path = data_dir / DESCRIPTOR
     if not path.is_file():
-        return {}, [f"{where}:1:-: missing file; describe every CSV in data/ in {DESCRIPTOR}"]
+        return {}, [
+            _at(where, 1, "-", f"missing file; describe every CSV in data/ in {DESCRIPTOR}")
+        ]
     try:
         desc = json.loads(path.read_text(encoding="utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as e:
         line = getattr(e, "lineno", 1)
-        return {}, [f"{where}:{line}:-: not valid JSON ({e}); fix the syntax"]
+        return {}, [_at(where, line, "-", f"not valid JSON ({e}); fix the syntax")]
     if not isinstance(desc, dict) or not isinstance(desc.get("resources"), list):
-        return {}, [f"{where}:1:-: no 'resources' list; see docs/data.md for the layout"]
+        return {}, [_at(where, 1, "-", "no 'resources' list; see docs/data.md for the layout")]
     return desc, []
 
 
-def _metadata_problems(where: str, res: dict) -> list[str]:
+def _metadata_problems(where: str, res: dict) -> list[Problem]:
     """What the site needs besides the schema: a path, title, sources and an as-of date."""
     name = res.get("name", "?")
     problems = []
     for key in ("name", "path", "title", "description", "schema"):
         if not res.get(key):
-            problems.append(f"{where}:1:-: resource '{name}' has no '{key}'; add it")
+            problems.append(_at(where, 1, "-", f"resource '{name}' has no '{key}'; add it"))
     if not res.get("sources"):
         problems.append(
-            f"{where}:1:-: resource '{name}' has no 'sources'; name where the "
-            "data comes from ([{title, path}])"
+            _at(
+                where,
+                1,
+                "-",
+                f"resource '{name}' has no 'sources'; name where the "
+                "data comes from ([{title, path}])",
+            )
         )
     as_of = str(res.get("as_of", ""))
     if not _ISO_DATE.match(as_of):
         problems.append(
-            f"{where}:1:-: resource '{name}' has as_of {as_of!r}; give the date "
-            "the data is current to as YYYY-MM-DD"
+            _at(
+                where,
+                1,
+                "-",
+                f"resource '{name}' has as_of {as_of!r}; give the date "
+                "the data is current to as YYYY-MM-DD",
+            )
         )
     return problems
 
 
-def _encoding_problem(where: str, raw: bytes) -> str | None:
+def _encoding_problem(where: str, raw: bytes) -> Problem | None:
     """A located message for the first non-UTF-8 byte, or None. A BOM is allowed."""
     body = raw[len(codecs.BOM_UTF8) :] if raw.startswith(codecs.BOM_UTF8) else raw
     try:
@@ -106,14 +123,17 @@ def _encoding_problem(where: str, raw: bytes) -> str | None:
         prefix = before[line_start:].decode("utf-8", "replace")
         position = len(next(csv.reader([prefix]), [""])) - 1 if prefix else 0
         column = header[position] if 0 <= position < len(header) else "-"
-        return (
-            f"{where}:{line}:{column}: bad encoding: byte 0x{body[e.start]:02x} is not "
-            "UTF-8; save the file as UTF-8 (in Excel: 'CSV UTF-8')"
+        return _at(
+            where,
+            line,
+            column,
+            f"bad encoding: byte 0x{body[e.start]:02x} is not "
+            "UTF-8; save the file as UTF-8 (in Excel: 'CSV UTF-8')",
         )
     return None
 
 
-def _locate(where: str, err, primary_key: list[str]) -> str:
+def _locate(where: str, err, primary_key: list[str]) -> Problem:
     """One frictionless error as a located, actionable message."""
     kind = err.type
     row = getattr(err, "row_number", None) or 1
@@ -121,66 +141,89 @@ def _locate(where: str, err, primary_key: list[str]) -> str:
     cell = getattr(err, "cell", None)
     note = getattr(err, "note", "") or ""
     if kind == "missing-label":
-        return (
-            f"{where}:1:{column}: missing column '{column}' (position "
-            f"{err.field_number}); add it, or remove the field from data/{DESCRIPTOR}"
+        return _at(
+            where,
+            1,
+            column,
+            f"missing column '{column}' (position "
+            f"{err.field_number}); add it, or remove the field from data/{DESCRIPTOR}",
         )
     if kind == "extra-label":
-        return (
-            f"{where}:1:{err.label}: extra column '{err.label}' not in the schema; remove "
-            f"it, or describe it in data/{DESCRIPTOR}"
+        return _at(
+            where,
+            1,
+            err.label,
+            f"extra column '{err.label}' not in the schema; remove "
+            f"it, or describe it in data/{DESCRIPTOR}",
         )
     if kind == "incorrect-label":
-        return (
-            f"{where}:1:{err.label}: column {err.field_number} is '{err.label}' but the "
-            f"schema expects '{err.field_name}' there; rename or reorder the columns"
+        return _at(
+            where,
+            1,
+            err.label,
+            f"column {err.field_number} is '{err.label}' but the "
+            f"schema expects '{err.field_name}' there; rename or reorder the columns",
         )
     if kind == "duplicate-label":
-        return f"{where}:1:{err.label}: column '{err.label}' appears twice; remove one"
+        return _at(where, 1, err.label, f"column '{err.label}' appears twice; remove one")
     if kind == "type-error":
         m = re.search(r'type is "(\w+)/(\w+)"', note)
         expected = note
         if m:
             expected = m.group(1) + ("" if m.group(2) == "default" else f" ({m.group(2)})")
-        return (
-            f"{where}:{row}:{column}: wrong type: {cell!r} is not a valid {expected}; fix "
-            f"the value, or the field's type in data/{DESCRIPTOR}"
+        return _at(
+            where,
+            row,
+            column,
+            f"wrong type: {cell!r} is not a valid {expected}; fix "
+            f"the value, or the field's type in data/{DESCRIPTOR}",
         )
     if kind == "constraint-error":
         m = re.search(r'constraint "(\w+)" is "(.*)"', note)
         name, rule = (m.group(1), m.group(2)) if m else ("", note)
         if name == "required":
-            return (
-                f"{where}:{row}:{column}: bad value: empty, but column '{column}' is "
-                "required; fill it in"
+            return _at(
+                where,
+                row,
+                column,
+                f"bad value: empty, but column '{column}' is required; fill it in",
             )
-        return (
-            f"{where}:{row}:{column}: bad value {cell!r}: breaks the schema's constraint "
-            f"{name} {rule}; fix the value or the constraint in data/{DESCRIPTOR}"
+        return _at(
+            where,
+            row,
+            column,
+            f"bad value {cell!r}: breaks the schema's constraint "
+            f"{name} {rule}; fix the value or the constraint in data/{DESCRIPTOR}",
         )
     if kind in ("primary-key", "unique-error"):
         m = re.search(r"position \"?(\d+)", note)
         first = f" as line {m.group(1)}" if m else " as an earlier row"
         key = ", ".join(primary_key) or column
-        return (
-            f"{where}:{row}:{primary_key[0] if primary_key else column}: duplicate primary "
-            f"key ({key}): same{first}; each row needs its own key, remove or fix one"
+        return _at(
+            where,
+            row,
+            primary_key[0] if primary_key else column,
+            f"duplicate primary "
+            f"key ({key}): same{first}; each row needs its own key, remove or fix one",
         )
     if kind == "extra-cell":
-        return (
-            f"{where}:{row}:-: row has more values than the header has columns (value "
-            f"{cell!r}); quote values that contain commas"
+        return _at(
+            where,
+            row,
+            "-",
+            f"row has more values than the header has columns (value "
+            f"{cell!r}); quote values that contain commas",
         )
     if kind == "missing-cell":
-        return f"{where}:{row}:{column}: row ends before column '{column}'; add the value"
+        return _at(where, row, column, f"row ends before column '{column}'; add the value")
     if kind == "blank-row":
-        return f"{where}:{row}:-: blank row; remove it"
+        return _at(where, row, "-", "blank row; remove it")
     if kind == "encoding-error":
-        return f"{where}:1:-: bad encoding: {note}; save the file as UTF-8"
-    return f"{where}:{row}:{column}: {err.message}"
+        return _at(where, 1, "-", f"bad encoding: {note}; save the file as UTF-8")
+    return _at(where, row, column, f"{err.message}")
 
 
-def _validate_resource(data_dir: Path, res: dict) -> list[str]:
+def _validate_resource(data_dir: Path, res: dict) -> list[Problem]:
     """Problems in one resource's CSV (its metadata is checked separately)."""
     import frictionless  # imported here: ~0.4 s that only validation should pay
 
@@ -189,13 +232,22 @@ def _validate_resource(data_dir: Path, res: dict) -> list[str]:
     path = data_dir / rel
     if not rel or not path.resolve().is_relative_to(data_dir.resolve()):
         return [
-            f"{data_dir.name}/{DESCRIPTOR}:1:-: resource '{res.get('name')}' has path "
-            f"{rel!r}; give a CSV file name inside data/"
+            _at(
+                f"{data_dir.name}/{DESCRIPTOR}",
+                1,
+                "-",
+                f"resource '{res.get('name')}' has path {rel!r}; give a CSV file name inside data/",
+            )
         ]
     if not path.is_file():
         return [
-            f"{where}:1:-: missing file: data/{DESCRIPTOR} describes it but it does not "
-            "exist; add the CSV or remove the resource"
+            _at(
+                where,
+                1,
+                "-",
+                f"missing file: data/{DESCRIPTOR} describes it but it does not "
+                "exist; add the CSV or remove the resource",
+            )
         ]
     problem = _encoding_problem(where, path.read_bytes())
     if problem:
@@ -205,8 +257,12 @@ def _validate_resource(data_dir: Path, res: dict) -> list[str]:
         report = resource.validate()
     except frictionless.FrictionlessException as e:
         return [
-            f"{data_dir.name}/{DESCRIPTOR}:1:-: resource '{res.get('name')}': "
-            f"{e.error.message}; fix the resource's schema"
+            _at(
+                f"{data_dir.name}/{DESCRIPTOR}",
+                1,
+                "-",
+                f"resource '{res.get('name')}': {e.error.message}; fix the resource's schema",
+            )
         ]
     pk = res.get("schema", {}).get("primaryKey", [])
     pk = [pk] if isinstance(pk, str) else list(pk)
@@ -219,7 +275,7 @@ def _validate_resource(data_dir: Path, res: dict) -> list[str]:
         if err.type == "blank-row" or getattr(err, "row_number", None) not in blank
     ]
     problems += [
-        f"{data_dir.name}/{DESCRIPTOR}:1:-: resource '{res.get('name')}': {err.message}"
+        _at(f"{data_dir.name}/{DESCRIPTOR}", 1, "-", f"resource '{res.get('name')}': {err.message}")
         for err in report.errors
     ]
     return problems
@@ -234,7 +290,7 @@ def validate_package(data_dir: Path) -> None:
     described = set()
     for res in desc.get("resources", []):
         if not isinstance(res, dict):
-            problems.append(f"{where}:1:-: a resource is not an object; see docs/data.md")
+            problems.append(_at(where, 1, "-", "a resource is not an object; see docs/data.md"))
             continue
         described.add(str(res.get("path", "")))
         problems += _metadata_problems(where, res)
@@ -243,8 +299,13 @@ def validate_package(data_dir: Path) -> None:
         for csv_path in sorted(data_dir.glob("*.csv")):
             if csv_path.name not in described:
                 problems.append(
-                    f"{data_dir.name}/{csv_path.name}:1:-: not described in "
-                    f"data/{DESCRIPTOR}; add a resource with its schema and sources"
+                    _at(
+                        f"{data_dir.name}/{csv_path.name}",
+                        1,
+                        "-",
+                        f"not described in data/{DESCRIPTOR}; add a resource with its schema "
+                        "and sources",
+                    )
                 )
     if problems:
         raise DataPackageError(problems)
@@ -269,7 +330,7 @@ def load_package(data_dir: Path) -> list[ResourceInfo]:
     for res in desc["resources"]:
         path = data_dir / res.get("path", "")
         if not path.is_file():
-            problems.append(f"{data_dir.name}/{res.get('path')}:1:-: missing file")
+            problems.append(_at(f"{data_dir.name}/{res.get('path')}", 1, "-", "missing file"))
             continue
         raw = path.read_bytes()
         infos.append(

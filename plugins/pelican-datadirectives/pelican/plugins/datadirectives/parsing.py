@@ -1,20 +1,15 @@
-"""Reading a directive's YAML body with line numbers, and checking options declared as data.
+"""Reading a directive's YAML body, with the line of each key.
 
-A directive declares its options as data, `{"height": (320, int_between(80, 1200)), ...}`;
-`check_options` applies them, rejects unknown keys (naming the closest known one) and reports
-each fault at the line of the key it concerns. The small validators (boolean, int_between,
-list_of, ...) live in options.py.
+`read_yaml(body, first_line)` returns the options and the line of each key in the Markdown
+file, so a fault in an option is reported at that option's line. Options are then validated
+by `options.validate` (the one mechanism, with the validators beside it).
 """
 
 from __future__ import annotations
 
-import difflib
-
 import yaml
 
 from .errors import DirectiveError
-
-REQUIRED = object()  # marks an option without a default
 
 
 class _Loader(yaml.SafeLoader):
@@ -44,8 +39,12 @@ def _parse_fast(body: str):
         loader.dispose()
 
 
-def read_yaml(body: str) -> tuple[dict, dict[str, int]]:
-    """Parse a directive body into (options, {key: 0-based line within the body})."""
+def read_yaml(body: str, first_line: int = 0) -> tuple[dict, dict[str, int]]:
+    """Parse a directive body into (options, {key: its line}).
+
+    `first_line` is the line of the body's first line in its file (1-based); lines of keys
+    and of syntax errors count from it (with the default, 0, they are offsets in the body).
+    """
     node = None
     # libyaml takes a tab after "key:", which PyYAML refuses: tabs go the pure-Python way.
     if "\t" not in body:
@@ -61,13 +60,12 @@ def read_yaml(body: str) -> tuple[dict, dict[str, int]]:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line if mark else 0
         problem = exc.problem or "invalid YAML"
-        err = DirectiveError(
-            f"YAML syntax error: {problem}; each option goes on its own line "
-            "as 'key: value' (quote values that contain ': ' or start with "
-            "'{', '[', '*', '&', '!', '|', '>', '%', '@')"
-        )
-        err.body_line = line
-        raise err from None
+        raise DirectiveError(
+            f"YAML syntax error: {problem}",
+            fix="each option goes on its own line as 'key: value' (quote values that contain "
+            "': ' or start with '{', '[', '*', '&', '!', '|', '>', '%', '@')",
+            line=first_line + line if first_line else None,
+        ) from None
     if options is None:
         return {}, {}  # an empty body: the directive's own check says what is required
     if not isinstance(options, dict) or not isinstance(node, yaml.MappingNode):
@@ -75,52 +73,5 @@ def read_yaml(body: str) -> tuple[dict, dict[str, int]]:
             "the directive body must be YAML 'key: value' lines, "
             "e.g. 'data: agreements_by_month.csv'"
         )
-    lines = {str(k.value): k.start_mark.line for k, _ in node.value}
+    lines = {str(k.value): first_line + k.start_mark.line for k, _ in node.value}
     return {str(k): v for k, v in options.items()}, lines
-
-
-def check_options(options: dict, spec: dict) -> dict:
-    """Validate options against `spec` ({name: (default, validator)}); return the merged dict."""
-    unknown = [k for k in options if k not in spec]
-    for key in unknown:
-        close = difflib.get_close_matches(key, list(spec), n=1)
-        hint = f"did you mean {close[0]!r}? " if close else ""
-        raise DirectiveError(
-            f"unknown option {key!r}; {hint}options: {', '.join(sorted(spec))}", key=key
-        )
-    result = {}
-    for name, (default, validator) in spec.items():
-        if name not in options or options[name] is None:
-            if default is REQUIRED:
-                raise DirectiveError(f"option {name!r} is required", key=name)
-            result[name] = default
-            continue
-        try:
-            result[name] = validator(options[name]) if validator else options[name]
-        except DirectiveError as exc:
-            exc.key = exc.key or name
-            raise
-        except (TypeError, ValueError) as exc:
-            raise DirectiveError(f"option {name!r}: {exc}", key=name) from None
-    return result
-
-
-def text(value) -> str:
-    """A non-empty single string."""
-    if isinstance(value, bool) or not isinstance(value, str | int | float):
-        raise ValueError(f"expected text, got {type(value).__name__}")
-    value = str(value).strip()
-    if not value:
-        raise ValueError("must not be empty")
-    return value
-
-
-def mapping_of(item):
-    """A {text: value} mapping whose values pass `item`."""
-
-    def check(value) -> dict:
-        if not isinstance(value, dict):
-            raise ValueError(f"expected 'key: value' pairs in braces, got {value!r}")
-        return {str(k): item(v) for k, v in value.items()}
-
-    return check

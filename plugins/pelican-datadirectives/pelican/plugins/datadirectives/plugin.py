@@ -4,10 +4,13 @@ Data flow, in signal order:
   initialized     check settings, validate data/ against datapackage.json, add the extension
   readers_init    wrap the Markdown reader so directives know which file they are in
   content_object_init  point "Get the data" links at the site root, set the share image
+  all_generators_finalized  stop the build (BuildFailed) if any file had a wrong directive
   finalized       copy CSVs, write charts.css, render share cards, report changed numbers
 
 Build-wide state lives in Pelican's settings under one private key, so two builds in one
-process (tests, `make serve`) never share it.
+process (tests, `make serve`) never share it. Wrong directives or data are printed as
+`error: path:line: message` lines and end the build with BuildFailed, an ordinary exception:
+Pelican's command line turns it into exit status 1 (the library raises, tools exit).
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ from pelican.readers import MarkdownReader
 
 from . import figure
 from .directives import Renderer
-from .errors import DataPackageError, DirectiveErrors
+from .errors import BuildFailed, DataPackageError, DirectiveErrors, Problem
 from .markdown_ext import DataDirectivesExtension, current_source
 from .settings import load_config
 
@@ -40,6 +43,7 @@ class _State:
         self.config = config
         self.renderer = renderer
         self.card_slugs = {}  # source path -> slug of the published page
+        self.problems: list[Problem] = []  # every wrong directive met while reading
         self.started = time.perf_counter()
 
 
@@ -60,7 +64,7 @@ def initialized(pelican) -> None:
     try:
         package = load_package_metadata(config)
     except DataPackageError as exc:
-        stop_build(exc)
+        raise report(exc.problems, "data") from None
     renderer = Renderer(config, package)
     settings[STATE] = _State(config, renderer)
     exclude_page_sets(settings, config)
@@ -146,34 +150,41 @@ def _located_reader(base):
             try:
                 return super().read(source_path)
             except DirectiveErrors as exc:
-                stop_build(exc)
+                # Reported here, plainly; Pelican then logs "Could not process <file>" (with
+                # --fatal errors that ends the build) and otherwise reads on, so that
+                # all_generators_finalized can stop the build with every file's problems.
+                self.settings[STATE].problems.extend(exc.problems)
+                report(exc.problems, "directives")
+                raise
             finally:
                 current_source.reset(token)
 
     return LocatedMarkdownReader
 
 
-class BuildStopped(SystemExit):
-    """Ends the build after a wrong directive was reported (exit status 1)."""
-
-
-def stop_build(exc: DirectiveErrors | DataPackageError):
-    """Report every fault in the file as `path:line: message`, then stop the build.
+def report(problems: list[Problem], where: str) -> BuildFailed:
+    """Print each problem as `error: path:line: message`, then how many; return the
+    exception that ends the build.
 
     Printed plainly on stderr (not through Pelican's log, which wraps long lines and, for
-    reader errors, shows only "Could not process <file>"), one fault per line so editors can
-    jump to it. Stopping is the default: a page with a broken chart must never be published.
+    reader errors, shows only "Could not process <file>"), so editors can jump to each.
     """
-    problems = [str(e) for e in exc.errors] if isinstance(exc, DirectiveErrors) else exc.problems
+    failed = BuildFailed(problems, where)
     for problem in problems:
         print(f"error: {problem}", file=sys.stderr)
-    where = "directives" if isinstance(exc, DirectiveErrors) else "data"
-    print(
-        f"error: build stopped: {len(problems)} problem(s) in {where}; "
-        "fix them and build again (`make check` lists the problems in every file)",
-        file=sys.stderr,
-    )
-    raise BuildStopped(1)
+    print(f"error: {failed}", file=sys.stderr)
+    return failed
+
+
+def all_generators_finalized(generators) -> None:
+    """Stop the build, before anything is written, if any file had a wrong directive.
+
+    With --fatal errors (the build tool) the first such file has already ended the build;
+    without it, this is where a page with a broken chart is kept from being published.
+    """
+    state = generators[0].settings.get(STATE) if generators else None
+    if state is not None and state.problems:
+        raise BuildFailed(state.problems, "directives")
 
 
 def display_path(source_path, root: Path) -> str:

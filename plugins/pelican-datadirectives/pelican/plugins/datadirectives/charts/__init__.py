@@ -34,7 +34,7 @@ from ..options import (
     pair_of_strings,
     shorthand_or_mapping,
     string,
-    validate_options,
+    validate,
 )
 from .annotations import annotation_option
 from .custom import python_chart
@@ -106,7 +106,7 @@ def build_chart(
     `functions_dir` is where `mark: python` looks for modules. Raises DirectiveError.
     For maps, `chart.dd_notes` lists a note about rows the map cannot show (else empty).
     """
-    opts = validate_options(options, CHART_OPTIONS)
+    opts = validate(options, CHART_OPTIONS)
     mark = opts["mark"]
     if mark is None:
         raise DirectiveError(
