@@ -9,7 +9,7 @@ import textwrap
 from html.parser import HTMLParser
 
 import pytest
-from pelican.plugins.datadirectives.plugin import BuildStopped
+from pelican.plugins.datadirectives.errors import BuildFailed
 
 from tests.tiny_site import ROOT, build, make_site, package_for
 
@@ -129,7 +129,7 @@ def test_pages_where_selects_groups(tmp_path):
 )
 def test_faults_name_the_template_file_and_line(tmp_path, capsys, change, where, message):
     site = site_with(tmp_path, TEMPLATE.replace(*change))
-    with pytest.raises(BuildStopped):
+    with pytest.raises(BuildFailed):
         build(site)
     err = capsys.readouterr().err
     assert re.search(rf"content/page-sets/state\.md:{where}: {message}", err), err
@@ -137,7 +137,7 @@ def test_faults_name_the_template_file_and_line(tmp_path, capsys, change, where,
 
 def test_two_pages_saved_at_one_address_stop_the_build(tmp_path, capsys):
     template = TEMPLATE.replace("states/${slug}.html", "states/all.html")
-    with pytest.raises(BuildStopped):
+    with pytest.raises(BuildFailed):
         build(site_with(tmp_path, template))
     assert "two pages would be saved as states/all.html" in capsys.readouterr().err
 

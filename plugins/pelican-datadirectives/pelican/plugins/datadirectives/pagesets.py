@@ -27,6 +27,7 @@ other content as `{filename}/page-sets/<template stem>/<slug>.md`.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
 from pathlib import Path
@@ -37,7 +38,7 @@ from pelican.generators import Generator
 from pelican.readers import MarkdownReader
 
 from .data import apply_filters, load_table
-from .errors import DirectiveError, DirectiveErrors
+from .errors import DirectiveError, DirectiveErrors, Problem
 from .markdown_ext import current_source
 
 logger = logging.getLogger(__name__)
@@ -135,22 +136,24 @@ class PageSet:
         return "\n".join(lines)
 
 
-def _once(errors: list[DirectiveError]) -> list[DirectiveError]:
+def _once(errors: list[tuple[Problem, str | None]]) -> list[Problem]:
     """One report per fault in a template, naming the first page it broke and how many more
     (a wrong column in a per-state template would otherwise be reported 50 times)."""
-    first: dict[tuple, DirectiveError] = {}
-    count: dict[tuple, int] = {}
-    for e in errors:
-        key = (e.path, e.line, e.message)
-        first.setdefault(key, e)
-        count[key] = count.get(key, 0) + 1
+    first: dict[Problem, str | None] = {}
+    count: dict[Problem, int] = {}
+    for problem, page in errors:
+        first.setdefault(problem, page)
+        count[problem] = count.get(problem, 0) + 1
     out = []
-    for key, e in first.items():
-        page = getattr(e, "page", None)
+    for problem, page in first.items():
         if page:
-            more = f" and {count[key] - 1} more" if count[key] > 1 else ""
-            e.message = f"{e.message} (page for {page}{more})"
-        out.append(e)
+            more = f" and {count[problem] - 1} more" if count[problem] > 1 else ""
+            note = f" (page for {page}{more})"
+            if problem.fix:
+                problem = dataclasses.replace(problem, fix=problem.fix + note)
+            else:
+                problem = dataclasses.replace(problem, message=problem.message + note)
+        out.append(problem)
     return out
 
 
@@ -173,7 +176,7 @@ class PageSetGenerator(Generator):
         super().__init__(*args, **kwargs)
 
     def generate_context(self):
-        from .plugin import STATE, display_path, stop_build
+        from .plugin import STATE, display_path, report
 
         state = self.settings.get(STATE)
         self.context.setdefault("generated_pages", [])
@@ -181,36 +184,34 @@ class PageSetGenerator(Generator):
             return
         folder = state.config.page_sets_dir
         templates = sorted(folder.glob("*.md")) if folder and folder.is_dir() else []
-        errors: list[DirectiveError] = []
+        errors: list[tuple[Problem, str | None]] = []  # (problem, the page it broke)
         for path in templates:
             display = display_path(path, state.config.site_root)
             page_set = PageSet(path, display, path.read_text(encoding="utf-8-sig"))
             try:
                 groups = page_set.groups(state.config.data_dir)
             except DirectiveError as exc:
-                errors.append(exc)
+                errors.append((exc.problem, None))
                 continue
             for label, fields, table in groups:
                 try:
                     self.pages.append(self._page(state, page_set, fields, label, table))
                 except DirectiveErrors as exc:
-                    for e in exc.errors:
-                        e.page = label
-                    errors.extend(exc.errors)
+                    errors.extend((problem, label) for problem in exc.problems)
         if errors:
-            stop_build(DirectiveErrors(_once(errors)))
+            raise report(_once(errors), "page sets")
         seen = {}
         for page in self.pages:
             if page.save_as in seen:
-                stop_build(
-                    DirectiveErrors(
-                        [
-                            DirectiveError(
-                                f"two pages would be saved as {page.save_as} ({seen[page.save_as]}"
-                                f" and {page.source_path}); put a Pages_by column in Save_as"
-                            )
-                        ]
-                    )
+                raise report(
+                    [
+                        Problem(
+                            f"two pages would be saved as {page.save_as} ({seen[page.save_as]}"
+                            f" and {page.source_path})",
+                            fix="put a Pages_by column in Save_as",
+                        )
+                    ],
+                    "page sets",
                 )
             seen[page.save_as] = page.source_path
         self.context["generated_pages"] = sorted(self.pages, key=lambda p: p.title)
