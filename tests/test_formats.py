@@ -40,6 +40,9 @@ def test_no_precision_never_rounds_into_another_claim():
         ("2025-07", "date", "July 2025"),
         ("2026-02-17", "month", "Feb. 2026"),
         ("2026-02-17", "year", "2026"),
+        # Laws known only by year sit in the same table column as dated ones.
+        ("2024", "date", "2024"),
+        ("2024", "month", "2024"),
     ],
 )
 def test_ap_style_dates(text, spec, expected):
@@ -51,6 +54,8 @@ def test_ap_style_dates(text, spec, expected):
     [
         ("2026-02-30", "not a real date"),
         ("Feb 17", "not an ISO date"),
+        ("2026-13", "not a real date"),
+        ("202", "not an ISO date"),
     ],
 )
 def test_bad_dates(bad, message):

@@ -39,7 +39,7 @@ _AP_MONTHS = [
     "Nov.",
     "Dec.",
 ]
-_ISO_DATE = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")
+_ISO_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 _SI = [(1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "K")]
 
 
@@ -108,13 +108,19 @@ def format_number(x: float, spec: str) -> str:
 
 
 def format_date(text: str, spec: str = "date") -> str:
-    """Format an ISO date or month (2026-02-17, 2026-02) in AP style."""
+    """Format an ISO date, month or year (2026-02-17, 2026-02, 2026) in AP style.
+
+    A bare year prints as the year: curated tables mix dates known to the day with
+    laws known only by year, and one column must read the same for all of them."""
     m = _ISO_DATE.match(text.strip())
     if not m:
         raise DirectiveError(
-            f"{text!r} is not an ISO date (YYYY-MM-DD or YYYY-MM); the 'date' formats need one",
+            f"{text!r} is not an ISO date (YYYY-MM-DD, YYYY-MM or YYYY); the 'date' formats "
+            "need one",
             key="format",
         )
+    if m[2] is None:
+        return m[1]
     year, month, day = int(m[1]), int(m[2]), int(m[3]) if m[3] else None
     try:
         date(year, month, day or 1)
