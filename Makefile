@@ -3,7 +3,8 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := html
 PY      := .venv/bin/python
 VENV    := .venv/.installed
-export PYTHONPATH := $(CURDIR)/plugins/pelican-datadirectives:$(CURDIR)
+# plugins/: the site's own tools (site_tools); the chart plugin is installed editable.
+export PYTHONPATH := $(CURDIR)/plugins/pelican-datadirectives:$(CURDIR)/plugins:$(CURDIR)
 export PYTHONDONTWRITEBYTECODE := 1
 # Determinism: hash seeds and locale must not leak into the output.
 export PYTHONHASHSEED := 0
@@ -36,17 +37,17 @@ runtime: $(VENV) $(JS_STAMP)
 
 ## Build the site into output/ (atomically: a failed build leaves output/ untouched).
 html: $(VENV)
-	$(PY) -m pelican.plugins.datadirectives.build --settings pelican.conf.py --output output
+	$(PY) -m site_tools.build --settings pelican.conf.py --output output
 
 ## Live preview on http://127.0.0.1:$${PORT:-8000}/: rebuilds on every change, reloads the page.
 serve: $(VENV)
-	$(PY) -m pelican.plugins.datadirectives.serve --settings pelican.conf.py --output output
+	$(PY) -m site_tools.serve --settings pelican.conf.py --output output
 
 ## Production build into output/ (docs/deploy.md): SITEURL=https://host/path make publish
 publish: $(VENV)
 	@case "$$SITEURL" in http://*|https://*) ;; *) echo "make publish: set SITEURL to the \
 	published address, e.g. SITEURL=https://example.org/explainer make publish" >&2; exit 2;; esac
-	PUBLISH=1 $(PY) -m pelican.plugins.datadirectives.build --settings pelican.conf.py --output output
+	PUBLISH=1 $(PY) -m site_tools.build --settings pelican.conf.py --output output
 
 ## Re-derive data/*.csv from ICE's snapshots: `make data [SNAPSHOTS=dir]`.
 SNAPSHOTS ?= $(firstword $(wildcard ../shared/data/ice-287g-snapshots))

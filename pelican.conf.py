@@ -40,8 +40,13 @@ ARTICLE_PATHS = ["chapters"]
 STATIC_PATHS = ["extra"]
 
 # pelican-datadirectives is a namespace plugin (plugins/pelican-datadirectives, installed by
-# `make venv`): Pelican finds it by its short name.
-PLUGINS = ["datadirectives"]
+# `make venv`): Pelican finds it by its short name. site_tools (plugins/site_tools) is this
+# site's own: content-hashed asset names, then the _headers file for static hosts.
+PLUGIN_PATHS = [str(ROOT / "plugins")]
+PLUGINS = ["datadirectives", "site_tools"]
+# site_tools settings (plugins/site_tools/__init__.py): both on by default.
+FINGERPRINT_ASSETS = True
+HOST_HEADERS = True
 
 # The data-directive plugin (docs/directives.md). Paths relative to this file.
 DATA_DIRECTIVES = {

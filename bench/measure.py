@@ -1,6 +1,6 @@
 """Run one build as `make html` does and measure it: wall time, peak memory.
 
-The build runs in a child process (`python -m pelican.plugins.datadirectives.build`, which
+The build runs in a child process (`python -m site_tools.build`, which
 itself runs Pelican in a grandchild). Two memory figures:
 - `peak_rss`: the largest single process (ru_maxrss from os.wait4, which covers the child and
   every descendant it waited for: what /usr/bin/time -f %M reports);
@@ -67,7 +67,7 @@ def build(site: Path, output: Path, python: str = sys.executable) -> Run:
     cmd = [
         python,
         "-m",
-        "pelican.plugins.datadirectives.build",
+        "site_tools.build",
         "--settings",
         str(site / "pelican.conf.py"),
         "--output",

@@ -3,7 +3,7 @@
     .venv/bin/python bench/serve_rebuild.py [--edits 5] [--article content/chapters/1-growth.md]
 
 Copies the project (with its chart render cache, as on an author's machine after a first
-build) to a temporary folder, starts `python -m pelican.plugins.datadirectives.serve` there,
+build) to a temporary folder, starts `python -m site_tools.serve` there,
 waits for the first build, then appends a unique sentence to one article N times and measures,
 for each, the wall time from the write to the page answering with the new sentence over HTTP
 (what an author waits for), and prints the serve log's own "rebuilt in" times. On demand only.
@@ -70,7 +70,7 @@ def main() -> int:
         port = _free_port()
         log = project / "serve.log"
         env = {**os.environ, "PYTHONPATH": f"{project / 'plugins'}{os.pathsep}{project}"}
-        cmd = [sys.executable, "-m", "pelican.plugins.datadirectives.serve", "--port", str(port)]
+        cmd = [sys.executable, "-m", "site_tools.serve", "--port", str(port)]
         started = time.perf_counter()
         proc = subprocess.Popen(cmd, cwd=project, env=env, stdout=log.open("w"),
                                 stderr=subprocess.STDOUT)  # fmt: skip

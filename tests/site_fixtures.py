@@ -37,19 +37,11 @@ def build_site(out: Path, **env_overrides: str) -> None:
 
     Without overrides: the development build (`make html`: relative URLs, no SITEURL).
     """
-    if (
-        ROOT
-        / "plugins"
-        / "pelican-datadirectives"
-        / "pelican"
-        / "plugins"
-        / "datadirectives"
-        / "build.py"
-    ).exists():
+    if (ROOT / "plugins" / "site_tools" / "build.py").exists():
         cmd = [
             sys.executable,
             "-m",
-            "pelican.plugins.datadirectives.build",
+            "site_tools.build",
             "--settings",
             "pelican.conf.py",
             "--output",
@@ -70,7 +62,7 @@ def build_site(out: Path, **env_overrides: str) -> None:
         ]
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(
-        [str(ROOT / "plugins" / "pelican-datadirectives"), str(ROOT)]
+        [str(ROOT / "plugins" / "pelican-datadirectives"), str(ROOT / "plugins"), str(ROOT)]
     )
     for name in ("SITEURL", "PUBLISH", "RELATIVE_URLS"):
         env.pop(name, None)  # the development build: relative URLs, works under any path

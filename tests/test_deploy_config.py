@@ -48,7 +48,7 @@ def test_make_publish_runs_the_atomic_build_with_publish_settings():
     out = subprocess.run(["make", "-n", "publish"], cwd=ROOT, capture_output=True, text=True,
                          env=env)  # fmt: skip
     assert out.returncode == 0, out.stderr
-    assert "PUBLISH=1" in out.stdout and "pelican.plugins.datadirectives.build" in out.stdout
+    assert "PUBLISH=1" in out.stdout and "site_tools.build" in out.stdout
 
 
 def test_deploy_docs_cover_every_host_and_command():

@@ -1,4 +1,4 @@
-"""Content-hashed asset names (datadirectives/fingerprint.py).
+"""Content-hashed asset names (plugins/site_tools/fingerprint.py).
 
 A small hand-made output tree with the reference shapes a real build produces: relative links
 from nested pages, site-absolute and absolute links under a sub-path SITEURL, srcset, inline
@@ -10,7 +10,7 @@ import re
 import shutil
 
 import pytest
-from pelican.plugins.datadirectives.fingerprint import fingerprint, resolve
+from site_tools.fingerprint import fingerprint, resolve
 
 SITEURL = "https://example.org/sub"
 

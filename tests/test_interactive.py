@@ -26,11 +26,12 @@ from pathlib import Path
 import pytest
 import vl_convert as vlc
 from pelican import Pelican
-from pelican.plugins.datadirectives import headers, runtime
+from pelican.plugins.datadirectives import runtime
 from pelican.plugins.datadirectives.chart_theme import TOKENS, dark_remaps, vega_config
 from pelican.plugins.datadirectives.interactive import InteractiveSpecError, interactive_spec
 from pelican.settings import read_settings
 from playwright.sync_api import expect
+from site_tools import headers
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -342,10 +343,10 @@ def parse_headers(text: str) -> list[tuple[str, list[tuple[str, str]]]]:
 # ---- a tiny real site ------------------------------------------------------------------------
 
 FIXTURE_PLUGIN = '''\
-"""Test-only plugin: the chart runtime, charts.css and _headers, without the directives."""
+"""Test-only plugin: the chart runtime and charts.css, without the directives."""
 from pathlib import Path
 from pelican import signals
-from pelican.plugins.datadirectives import chart_theme, headers, runtime
+from pelican.plugins.datadirectives import chart_theme, runtime
 
 
 def _finalized(pelican):

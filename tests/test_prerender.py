@@ -19,7 +19,15 @@ from pelican.plugins.datadirectives.prerender import (
 )
 from pelican.plugins.datadirectives.settings import load_config
 
-from tests.tiny_site import MONTHS_CSV, PLUGINS, make_site, run_build, tree_digest, write_settings
+from tests.tiny_site import (
+    MONTHS_CSV,
+    PLUGINS,
+    SITE_TOOLS,
+    make_site,
+    run_build,
+    tree_digest,
+    write_settings,
+)
 
 CHART = """\
 ```chart
@@ -136,7 +144,7 @@ def test_warm_build_imports_neither_pandas_nor_altair(tmp_path):
         [
             sys.executable,
             "-m",
-            "pelican.plugins.datadirectives.build",
+            "site_tools.build",
             "--settings",
             str(site / "pelican.conf.py"),
             "--output",
@@ -145,7 +153,7 @@ def test_warm_build_imports_neither_pandas_nor_altair(tmp_path):
         capture_output=True,
         text=True,
         check=False,
-        env={**os.environ, "PYTHONPATH": str(PLUGINS), **env},
+        env={**os.environ, "PYTHONPATH": f"{PLUGINS}{os.pathsep}{SITE_TOOLS}", **env},
     )
     assert warm.returncode == 0, warm.stderr[-2000:]
     imported = {

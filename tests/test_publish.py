@@ -74,11 +74,11 @@ def published(tmp_path_factory) -> Path:
         "PUBLISH": "1",
         "SITEURL": SITEURL,
         "PYTHONPATH": os.pathsep.join(
-            [str(ROOT / "plugins" / "pelican-datadirectives"), str(ROOT)]
+            [str(ROOT / "plugins" / "pelican-datadirectives"), str(ROOT / "plugins"), str(ROOT)]
         ),
     }
     env.pop("RELATIVE_URLS", None)
-    cmd = [sys.executable, "-m", "pelican.plugins.datadirectives.build",
+    cmd = [sys.executable, "-m", "site_tools.build",
            "--settings", "pelican.conf.py", "--output", str(out)]  # fmt: skip
     proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=900)
     if proc.returncode != 0:
@@ -332,7 +332,7 @@ def test_publish_settings_reach_the_output(published):
 
 
 def test_fingerprinting_the_published_site_again_changes_nothing(published, tmp_path):
-    from pelican.plugins.datadirectives.fingerprint import fingerprint
+    from site_tools.fingerprint import fingerprint
 
     copy = tmp_path / "explainer"
     shutil.copytree(published, copy)
@@ -352,9 +352,10 @@ def test_servers_are_configured_alike():
 
 def test_publish_refuses_a_missing_siteurl(tmp_path):
     plugin_path = ROOT / "plugins" / "pelican-datadirectives"
-    env = {**os.environ, "PUBLISH": "1", "PYTHONPATH": f"{plugin_path}{os.pathsep}{ROOT}"}
+    path = os.pathsep.join(map(str, [plugin_path, ROOT / "plugins", ROOT]))
+    env = {**os.environ, "PUBLISH": "1", "PYTHONPATH": path}
     env.pop("SITEURL", None)
-    cmd = [sys.executable, "-m", "pelican.plugins.datadirectives.build",
+    cmd = [sys.executable, "-m", "site_tools.build",
            "--settings", "pelican.conf.py",
            "--output", str(tmp_path / "out")]  # fmt: skip
     proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)

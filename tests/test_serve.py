@@ -72,9 +72,10 @@ class Preview:
         self.log = project / "serve.log"
         plugin_path = project / "plugins" / "pelican-datadirectives"
         env = {**os.environ, "PORT": str(self.port),
-               "PYTHONPATH": os.pathsep.join([str(plugin_path), str(project)])}  # fmt: skip
+               "PYTHONPATH": os.pathsep.join([str(plugin_path), str(project / "plugins"),
+                                             str(project)])}  # fmt: skip
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "pelican.plugins.datadirectives.serve",
+            [sys.executable, "-m", "site_tools.serve",
              "--settings", "pelican.conf.py",
              "--output", "output"],
             cwd=project, env=env, stdout=self.log.open("w"), stderr=subprocess.STDOUT,
@@ -106,7 +107,7 @@ def set_last_total(project: Path, value: int) -> None:
 
 @pytest.fixture
 def preview(tmp_path):
-    """A copy of the project with a preview-check page, served by `datadirectives.serve`."""
+    """A copy of the project with a preview-check page, served by `site_tools.serve`."""
     project = tmp_path / "project"
     project.mkdir()
     for name in ("content", "data", "theme", "plugins"):

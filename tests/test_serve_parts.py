@@ -5,7 +5,7 @@ it adds to pages, and the `_headers` rules it applies. (The whole command: tests
 from pathlib import Path
 
 import pytest
-from pelican.plugins.datadirectives.serve import (
+from site_tools.serve import (
     LIVERELOAD_TAG,
     SourceFilter,
     host_headers,
@@ -94,7 +94,7 @@ def test_a_busy_port_fails_fast_with_advice():
         port = busy.getsockname()[1]
         env = {**os.environ, "PYTHONPATH": f"{ROOT / 'plugins'}{os.pathsep}{ROOT}"}
         proc = subprocess.run(
-            [sys.executable, "-m", "pelican.plugins.datadirectives.serve", "--port", str(port),
+            [sys.executable, "-m", "site_tools.serve", "--port", str(port),
              "--output", "/nonexistent/never-built"],
             cwd=ROOT, env=env, capture_output=True, text=True, timeout=60,
         )  # fmt: skip

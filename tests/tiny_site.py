@@ -21,6 +21,7 @@ from pelican.settings import read_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 PLUGINS = ROOT / "plugins" / "pelican-datadirectives"
+SITE_TOOLS = ROOT / "plugins"  # site_tools: the atomic build that `make html` runs
 
 MONTHS_CSV = (
     "month,total,agencies,model\n2025-01,135,133,all\n2025-02,239,180,all\n2026-02,1425,1195,all\n"
@@ -123,13 +124,13 @@ def article_html(output: Path) -> str:
 
 def run_build(site: Path, workers: int | None = None) -> subprocess.CompletedProcess:
     """The build module on site/pelican.conf.py, as `make html` runs it."""
-    env = {**os.environ, "PYTHONPATH": str(PLUGINS)}
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(PLUGINS), str(SITE_TOOLS)])}
     if workers is not None:
         env["DATADIRECTIVES_WORKERS"] = str(workers)
     command = [
         sys.executable,
         "-m",
-        "pelican.plugins.datadirectives.build",
+        "site_tools.build",
         "--settings",
         str(site / "pelican.conf.py"),
         "--output",

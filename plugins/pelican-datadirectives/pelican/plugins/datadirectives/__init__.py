@@ -17,6 +17,5 @@ def register():
     signals.generator_init.connect(plugin.generator_init)  # chart loader URL for templates
     signals.content_object_init.connect(plugin.content_object_init)  # data links, share image
     signals.all_generators_finalized.connect(plugin.all_generators_finalized)  # stop if wrong
-    # One receiver for the end, because order matters: files first, then hashed names,
-    # then the _headers file that lists the hashed names.
-    signals.finalized.connect(plugin.finalized)
+    signals.get_generators.connect(plugin.get_generators)  # CSVs, charts.css, cards, runtime
+    signals.finalized.connect(plugin.finalized)  # changed numbers, summary line

@@ -5,7 +5,10 @@ Data flow, in signal order:
   readers_init    wrap the Markdown reader so directives know which file they are in
   content_object_init  point "Get the data" links at the site root, set the share image
   all_generators_finalized  stop the build (BuildFailed) if any file had a wrong directive
-  finalized       copy CSVs, write charts.css, render share cards, report changed numbers
+  get_generators  add FilesGenerator, which writes what pages link to (CSV copies, charts.css,
+                  share cards, the chart runtime) in Pelican's output phase, so every file is
+                  there before any `finalized` receiver (e.g. an asset fingerprinting plugin)
+  finalized       report changed numbers and one summary line
 
 Build-wide state lives in Pelican's settings under one private key, so two builds in one
 process (tests, `make serve`) never share it. Wrong directives or data are printed as
@@ -24,8 +27,8 @@ import shutil
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlparse
 
+from pelican.generators import Generator
 from pelican.readers import MarkdownReader
 
 from . import figure
@@ -45,6 +48,7 @@ class _State:
         self.card_slugs = {}  # source path -> slug of the published page
         self.problems: list[Problem] = []  # every wrong directive met while reading
         self.started = time.perf_counter()
+        self.cards_written = 0
 
 
 def enabled(settings: dict) -> bool:
@@ -218,33 +222,54 @@ def relative_root(instance) -> str:
     return "/".join([".."] * depth) or "."
 
 
+class FilesGenerator(Generator):
+    """Writes the files pages link to during Pelican's output phase (builds with the plugin).
+
+    A generator rather than a `finalized` receiver: Pelican calls `finalized` receivers in no
+    fixed order, and a site's post-processing plugins (asset fingerprints, host headers) must
+    see these files.
+    """
+
+    def generate_output(self, writer) -> None:
+        state = self.settings.get(STATE)
+        if state is not None:
+            state.cards_written = write_files(state, Path(self.output_path), self.settings)
+
+
+def get_generators(pelican):
+    """Pelican's get_generators signal: add the files generator."""
+    return FilesGenerator
+
+
+def write_files(state, output: Path, settings: dict) -> int:
+    """CSV copies, charts.css, share cards and the chart runtime; returns the cards written."""
+    from . import runtime
+    from .chart_theme import charts_css
+
+    config, records = state.config, state.renderer.records
+    static_dir = settings.get("THEME_STATIC_DIR", "theme")
+    copy_data(config, output, records.csvs | set(state.renderer.package))
+    css = output / static_dir / "charts.css"
+    css.parent.mkdir(parents=True, exist_ok=True)
+    css.write_text(charts_css(), encoding="utf-8")
+    runtime.write_runtime(output, static_dir)
+    return write_cards(state, output)
+
+
 def finalized(pelican) -> None:
-    """Write what pages link to: CSV copies, chart CSS, share cards; then report."""
+    """Tell editors which numbers changed, and log one summary line."""
     state = pelican.settings.get(STATE)
     if state is None:
         return
-    config, records = state.config, state.renderer.records
-    output = Path(pelican.settings["OUTPUT_PATH"])
-    copy_data(config, output, records.csvs | set(state.renderer.package))
-    from .chart_theme import charts_css
-
-    css = output / "theme" / "charts.css"
-    css.parent.mkdir(parents=True, exist_ok=True)
-    css.write_text(charts_css(), encoding="utf-8")
-    cards = write_cards(state, output)
-    from . import fingerprint, headers, runtime
-
-    runtime.write_runtime(output, pelican.settings.get("THEME_STATIC_DIR", "theme"))
-    fingerprint.on_finalized(pelican)  # content-hashed asset names, references rewritten
-    headers.write_headers(output, urlparse(pelican.settings.get("SITEURL") or "").path)
-    report_changed_values(config, records.printed)
+    records = state.renderer.records
+    report_changed_values(state.config, records.printed)
     logger.info(
         "datadirectives: %d charts (%d from cache), %d tables, %d values, %d share cards in %.2f s",
         records.charts,
         state.renderer.cache.hits,
         records.tables,
         records.values,
-        cards,
+        state.cards_written,
         time.perf_counter() - state.started,
     )
 

@@ -21,8 +21,8 @@ matched, so `../theme/css/site.css`, `/sub/theme/css/site.css` and
 `https://example.org/sub/theme/css/site.css` are all found. JavaScript is not rewritten: a
 script that builds asset URLs by name must hash its own files (the interactive runtime does).
 
-Used by the plugin (`register_fingerprint(signals)`, on Pelican's `finalized` signal), or by
-hand: `python -m pelican.plugins.datadirectives.fingerprint output --siteurl https://example.org/sub`.
+Run by the site_tools plugin once Pelican has written the site (setting FINGERPRINT_ASSETS,
+default True), or by hand: `python -m site_tools.fingerprint output --siteurl https://example.org/sub`.
 """
 
 from __future__ import annotations
@@ -250,27 +250,10 @@ def resolve(url: str, referrer: str, siteurl: str = "") -> str | None:
     return resolved
 
 
-def on_finalized(pelican) -> None:
-    """Pelican `finalized` receiver: fingerprint the output Pelican just wrote."""
-    settings = pelican.settings
-    if not settings.get("FINGERPRINT_ASSETS", True):
-        return
-    fingerprint(
-        pelican.output_path,
-        siteurl=settings.get("SITEURL", ""),
-        static_dir=settings.get("THEME_STATIC_DIR", "theme"),
-    )
-
-
-def register_fingerprint(signals) -> None:
-    """Connect the fingerprinting step to Pelican's `finalized` signal (call from register())."""
-    signals.finalized.connect(on_finalized)
-
-
 def main(argv: list[str] | None = None) -> int:
     """CLI: fingerprint an already built output directory."""
     parser = argparse.ArgumentParser(
-        prog="python -m pelican.plugins.datadirectives.fingerprint",
+        prog="python -m site_tools.fingerprint",
         description=__doc__.splitlines()[0],
     )
     parser.add_argument("output", help="the built site, e.g. output")

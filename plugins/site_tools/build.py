@@ -1,6 +1,6 @@
 """The atomic build: render the site into a fresh folder, swap it in only if everything worked.
 
-    python -m pelican.plugins.datadirectives.build --settings pelican.conf.py --output output
+    python -m site_tools.build --settings pelican.conf.py --output output
 
 Pelican runs in fatal-errors mode in a child process (a clean interpreter per build, so
 nothing leaks between rebuilds of `make serve`). On any error the new folder is deleted and

@@ -1,12 +1,12 @@
 """Live preview: build, serve on 127.0.0.1, rebuild on every change, reload the browser.
 
-    python -m pelican.plugins.datadirectives.serve --settings pelican.conf.py --output output
+    python -m site_tools.serve --settings pelican.conf.py --output output
 
 What it does, and why it is shaped this way:
 - Watches the settings file and the folders the settings name: PATH (content), THEME,
   PLUGIN_PATHS and DATA_DIRECTIVES["DATA_DIR"] (so a CSV edit rebuilds too), with `watchfiles`
   (native file events, no polling).
-- Rebuilds through the same atomic build as `make html` (`datadirectives.build.build`), so a
+- Rebuilds through the same atomic build as `make html` (`site_tools.build.build`), so a
   broken edit prints its located error in this terminal and the last good pages stay served.
 - Each build runs Pelican in a fresh interpreter (that is how the atomic build works), so an
   edit to plugin code or settings takes effect on the next save; charts come from the render
@@ -35,7 +35,7 @@ from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler
 from tornado import web
 from watchfiles import DefaultFilter, awatch
 
-logger = logging.getLogger("datadirectives.serve")
+logger = logging.getLogger("site_tools.serve")
 
 # The tag added before </head> of every HTML page served. An external, same-origin script:
 # livereload.js derives the WebSocket host and port from its own URL.
@@ -172,14 +172,29 @@ def watched_paths(settings_file: Path) -> list[Path]:
     settings = read_settings(str(settings_file))
     base = settings_file.parent
     content = [base / settings["PATH"], base / settings["THEME"]]
-    # The chart plugin itself (an editable install while it is being developed) and any
-    # plugins on PLUGIN_PATHS: a saved plugin file rebuilds too.
-    plugin_dir = Path(__file__).resolve().parent
-    code = [settings_file, plugin_dir] + [base / p for p in settings.get("PLUGIN_PATHS", [])]
+    # These tools, the chart plugin (an editable install while it is being developed) and
+    # any plugins on PLUGIN_PATHS: a saved plugin file rebuilds too.
+    code = [settings_file, Path(__file__).resolve().parent, *_plugin_dirs(settings)]
+    code += [base / p for p in settings.get("PLUGIN_PATHS", [])]
     data_dir = (settings.get("DATA_DIRECTIVES") or {}).get("DATA_DIR")
     if data_dir:
         content.append(base / data_dir)
     return sorted({p.resolve() for p in content + code if Path(p).exists()})
+
+
+def _plugin_dirs(settings: dict) -> list[Path]:
+    """The folders of the namespace plugins the settings list (pelican.plugins.<name>)."""
+    import importlib.util
+
+    found = []
+    for name in settings.get("PLUGINS") or []:
+        try:
+            spec = importlib.util.find_spec(f"pelican.plugins.{name}")
+        except (ImportError, ValueError):
+            spec = None
+        if spec and spec.origin:
+            found.append(Path(spec.origin).resolve().parent)
+    return found
 
 
 async def watch_and_rebuild(settings: Path, output: Path, paths: list[Path], lock) -> None:
@@ -231,7 +246,7 @@ async def serve(settings: Path, output: Path, host: str, port: int) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m pelican.plugins.datadirectives.serve", description=__doc__.splitlines()[0]
+        prog="python -m site_tools.serve", description=__doc__.splitlines()[0]
     )
     parser.add_argument("--settings", default="pelican.conf.py", type=Path)
     parser.add_argument("--output", default="output", type=Path)
