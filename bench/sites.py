@@ -20,7 +20,7 @@ import random
 import shutil
 from pathlib import Path
 
-from pelican.plugins.datadirectives.markdown_ext import FENCE_OPEN, VALUE, find_close
+from pelican.plugins.datadirectives.markdown_ext import VALUE, fences
 
 ROOT = Path(__file__).resolve().parent.parent
 # The plugin under test (run.py --plugins DIR measures another version, e.g. an older commit's).
@@ -45,18 +45,7 @@ def snapshot(dest: Path, source: Path = ROOT) -> Path:
 
 def blocks(text: str, kinds=DIRECTIVES) -> list[tuple[int, int, str]]:
     """(first line, last line, info) of each directive fence in a Markdown text."""
-    lines = text.split("\n")
-    found, i = [], 0
-    while i < len(lines):
-        m = FENCE_OPEN.match(lines[i])
-        if m:
-            end = find_close(lines, i, m["fence"])
-            if m["info"] in kinds:
-                found.append((i, end, m["info"]))
-            i = end + 1
-        else:
-            i += 1
-    return found
+    return [(f.line - 1, f.end_line - 1, f.lang) for f in fences(text) if f.directive(kinds)]
 
 
 def chart_bodies(site: Path) -> list[str]:

@@ -46,9 +46,18 @@ def check(settings_path: Path) -> list[Problem]:
             problems.append(Problem(str(exc), path="data/datapackage.json"))
     renderer = Renderer(config, package, dry_run=True)
     content = Path(settings["PATH"])
+    # Read the files with the site's Markdown extensions, as the build does (fenced_code
+    # decides what is code, and so where a value is read).
+    site_md = settings.get("MARKDOWN") or {}
+    configs = site_md.get("extension_configs") or {}
+    names = [*site_md.get("extensions", []), *configs, "markdown.extensions.meta"]
+    extensions = [*dict.fromkeys(n for n in names if isinstance(n, str))]
     for path in sorted(content.rglob("*.md")):
         shown = path.resolve().relative_to(config.site_root).as_posix()
-        md = markdown.Markdown(extensions=[DataDirectivesExtension(renderer), "meta"])
+        md = markdown.Markdown(
+            extensions=[*extensions, DataDirectivesExtension(renderer)],
+            extension_configs=configs,
+        )
         token = current_source.set(shown)
         try:
             md.convert(path.read_text(encoding="utf-8-sig"))

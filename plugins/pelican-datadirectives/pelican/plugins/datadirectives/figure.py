@@ -63,6 +63,43 @@ def accessible_svg(svg: str, fig_id: str, id_prefix: str, classes: str = "") -> 
     )
 
 
+# Every place a figure's HTML names one of its own ids: the id itself, references by id
+# (aria-labelledby="a b" lists, headers, for) and fragment links (href="#a", url(#a)).
+_ID_ATTR = re.compile(r'(?<![\w-])id="([^"]+)"')
+_ID_USE = re.compile(
+    r'(?P<head>(?<![\w-])(?:id|for|headers|aria-(?:labelledby|describedby|controls|owns|details))=")'
+    r'(?P<ids>[^"]*)(?=")'
+    r'|(?P<link>(?:(?<![\w-])href="|url\()#)(?P<target>[^")]+)(?=[")])'
+)
+
+
+def unique_ids(html: str, used: set) -> str:
+    """`html` with its ids unique among `used` (the ids already on the page), which it extends.
+
+    A figure's ids come from its content (its title or `id:`, its chart's hash), so two
+    figures on one page can share them: the same chart twice, two charts with one title.
+    The second such figure gets every one of its ids suffixed "-2" (a third "-3"), and every
+    reference to them too, so the page stays valid and each figure's aria references name its
+    own caption. Deterministic: it depends only on the page's figures, in order.
+    """
+    ids = _ID_ATTR.findall(html)
+    if used.isdisjoint(ids):
+        used.update(ids)
+        return html
+    n = 2
+    while not used.isdisjoint(f"{i}-{n}" for i in ids):
+        n += 1
+    new = {i: f"{i}-{n}" for i in ids}
+
+    def rename(m: re.Match) -> str:
+        if m["head"]:
+            return m["head"] + " ".join(new.get(i, i) for i in m["ids"].split(" "))
+        return m["link"] + new.get(m["target"], m["target"])
+
+    used.update(new.values())
+    return _ID_USE.sub(rename, html)
+
+
 def round_paths(svg: str) -> str:
     """Round path coordinates to a tenth of a pixel (vl-convert writes thousandths).
 

@@ -6,8 +6,8 @@ charts one at a time on one core (vl-convert and Altair are CPU-bound: ~0.3 to 1
 pool of worker processes:
 
 1. scan the content for directive blocks exactly as the Markdown preprocessor will see them
-   (same whitespace normalisation, same fence rules), so each block's body, and so its cache
-   key, is the one the reader will compute;
+   (same whitespace normalisation, the same scanner: markdown_ext.directive_blocks), so each
+   block's body, and so its cache key, is the one the reader will compute;
 2. keep the blocks whose key is not in the cache (Renderer.cache_key, the one definition);
 3. render them in worker processes, each with its own Renderer calling the same
    Renderer.render_block, which writes the cache entry (atomically, content-addressed).
@@ -34,7 +34,7 @@ import os
 from pathlib import Path
 
 from .errors import DirectiveError
-from .markdown_ext import FENCE_OPEN, find_close
+from .markdown_ext import directive_blocks
 from .parsing import read_yaml
 
 logger = logging.getLogger(__name__)
@@ -71,24 +71,15 @@ def markdown_files(settings: dict) -> list[Path]:
 def blocks(text: str, names=CACHED_KINDS) -> list[tuple[str, str, int]]:
     """(kind, body, line of the opening fence) for each directive block of a Markdown text.
 
-    The lines are normalised the way Python-Markdown does before our preprocessor runs, so the
-    bodies are byte-for-byte what Renderer.render_block receives during the read.
+    The lines are normalised the way Python-Markdown does before our preprocessor runs, and
+    the blocks are found by the preprocessor's own scanner (markdown_ext.directive_blocks), so
+    the bodies are byte-for-byte what Renderer.render_block receives during the read.
     """
     import markdown
     from markdown.preprocessors import NormalizeWhitespace
 
     lines = NormalizeWhitespace(markdown.Markdown()).run(text.split("\n"))
-    found, i = [], 0
-    while i < len(lines):
-        m = FENCE_OPEN.match(lines[i])
-        if not m:
-            i += 1
-            continue
-        end = find_close(lines, i, m["fence"])
-        if m["info"] in names and end < len(lines):
-            found.append((m["info"], "\n".join(lines[i + 1 : end]), i + 1))
-        i = end + 1
-    return found
+    return directive_blocks("\n".join(lines), names)
 
 
 def scan(settings: dict, renderer) -> list[tuple[str, str, str, int, str]]:
