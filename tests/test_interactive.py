@@ -349,14 +349,26 @@ from pelican import signals
 from pelican.plugins.datadirectives import chart_theme, runtime
 
 
+def _listed(settings):
+    # Signals outlive a build: act only in builds that list this plugin.
+    return "dd_runtime_fixture" in (settings.get("PLUGINS") or [])
+
+
+def _generator_init(generator):
+    if _listed(generator.settings):
+        runtime.on_generator_init(generator)
+
+
 def _finalized(pelican):
+    if not _listed(pelican.settings):
+        return
     out = Path(pelican.output_path)
     (out / "theme" / "charts.css").write_text(chart_theme.charts_css())
     runtime.write_runtime(out)
 
 
 def register():
-    signals.generator_init.connect(runtime.on_generator_init)
+    signals.generator_init.connect(_generator_init)
     signals.finalized.connect(_finalized)
 '''
 
