@@ -1,5 +1,5 @@
-"""What data-package validation costs: install size of frictionless and its dependencies in the
-venv, its import time, and the time to validate every CSV in data/. Run on demand:
+"""What data-package validation costs: install size of its engine (DuckDB) and what it pulls in,
+its import time, and the time to validate every CSV in data/. Run on demand:
 
     .venv/bin/python bench/datapackage_cost.py
 """
@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-# The project's other direct dependencies: what they pull in is not frictionless's cost.
+# The project's other direct dependencies: what they pull in is not the engine's cost.
 OTHERS = [
     "pelican",
     "markdown",
@@ -63,21 +63,22 @@ def _size(name: str) -> int:
     return total
 
 
+ENGINE, MODULE = "duckdb", "duckdb"
+
+
 def main() -> None:
-    closure = _closure(["frictionless"])
+    closure = _closure([ENGINE])
     shared = _closure(OTHERS)
     only = {n for n in closure if n not in shared}
     total = sum(_size(n) for n in closure)
     own = sum(_size(n) for n in only)
-    print(f"frictionless alone:            {_size('frictionless') / 1e6:6.1f} MB")
+    print(f"{ENGINE} alone:                  {_size(ENGINE) / 1e6:6.1f} MB")
     print(f"with all its dependencies:     {total / 1e6:6.1f} MB ({len(closure)} packages)")
     print(
-        f"only there for frictionless:   {own / 1e6:6.1f} MB ({len(only)} packages: "
+        f"only there for {ENGINE}:         {own / 1e6:6.1f} MB ({len(only)} packages: "
         f"{', '.join(sorted(only))})"
     )
-    code = (
-        "import time; t = time.perf_counter(); import frictionless; print(time.perf_counter() - t)"
-    )
+    code = f"import time; t = time.perf_counter(); import {MODULE}; print(time.perf_counter() - t)"
     runs = [
         float(
             subprocess.run(
@@ -86,8 +87,8 @@ def main() -> None:
         )
         for _ in range(5)
     ]
-    print(f"import frictionless (cold process, best of 5): {min(runs) * 1000:.0f} ms")
-    sys.path.insert(0, str(ROOT / "plugins"))
+    print(f"import {MODULE} (cold process, best of 5): {min(runs) * 1000:.0f} ms")
+    sys.path.insert(0, str(ROOT / "plugins" / "pelican-datadirectives"))
     from pelican.plugins.datadirectives.package import validate_package
 
     validate_package(ROOT / "data")  # warm

@@ -245,3 +245,155 @@ def test_load_package_on_committed_data():
         assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", info.as_of), info.name
         raw = (ROOT / "data" / info.path).read_bytes()
         assert info.sha256 == hashlib.sha256(raw).hexdigest()
+
+
+# -- the vectorised engine: record numbers, caps, Parquet ------------------------------------
+
+
+def test_rows_after_a_blank_line_keep_their_numbers(tmp_path):
+    # A blank line sends the file down the exact (Python csv) path: later rows keep their place.
+    bad = GOOD_CSV.replace("Ohio", "\nOhio").replace("12,ban", "twelve,ban")
+    assert problems_for(make_data(tmp_path, bad.encode())) == [
+        "data/counts.csv:3:-: blank row; remove it",
+        "data/counts.csv:5:count: wrong type: 'twelve' is not a valid integer; fix the value, "
+        "or the field's type in data/datapackage.json",
+    ]
+
+
+def test_a_quoted_line_break_is_one_record(tmp_path):
+    text = GOOD_CSV.replace("Ohio", '"Oh\nio"').replace("12,ban", "twelve,ban")
+    [problem] = problems_for(make_data(tmp_path, text.encode()))
+    assert problem.startswith("data/counts.csv:4:count: wrong type: 'twelve'")
+
+
+def test_a_row_too_short_is_located(tmp_path):
+    bad = GOOD_CSV.replace("Ohio,2025,0,mandate", "Ohio,2025")
+    assert problems_for(make_data(tmp_path, bad.encode())) == [
+        "data/counts.csv:3:count: row ends before column 'count'; add the value",
+        "data/counts.csv:3:kind: row ends before column 'kind'; add the value",
+    ]
+
+
+def test_unique_constraint(tmp_path):
+    desc = json.loads(json.dumps(DESCRIPTOR))
+    desc["resources"][0]["schema"]["fields"][2]["constraints"]["unique"] = True
+    bad = GOOD_CSV.replace("Iowa,2026,12", "Iowa,2026,3")
+    [problem] = problems_for(make_data(tmp_path, bad.encode(), desc))
+    assert problem.startswith(
+        "data/counts.csv:4:count: bad value '3': breaks the schema's constraint unique (same as "
+        "line 2)"
+    )
+
+
+def test_many_bad_rows_are_counted_not_all_listed(tmp_path):
+    rows = "".join(f"S{i},2025,x{i},ban\n" for i in range(50))
+    problems = problems_for(make_data(tmp_path, ("state,year,count,kind\n" + rows).encode()))
+    assert len(problems) == 21
+    assert problems[19].startswith("data/counts.csv:21:count: wrong type: 'x19'")
+    assert problems[20].startswith(
+        "data/counts.csv:22:count: and 30 more lines from here on with the same problem"
+    )
+
+
+@pytest.mark.parametrize(
+    "field,expected",
+    [
+        ({"name": "state", "type": "geojson"}, "field 'state' has type 'geojson', which the build"),
+        ({"name": "state", "constraints": {"jsonSchema": {}}}, "constraint(s) jsonSchema"),
+        ({"name": "state", "type": "integer", "constraints": {"minimum": "x"}}, "minimum 'x'"),
+    ],
+)
+def test_schema_the_build_cannot_check_is_refused(tmp_path, field, expected):
+    desc = json.loads(json.dumps(DESCRIPTOR))
+    desc["resources"][0]["schema"]["fields"][0] = field
+    problems = problems_for(make_data(tmp_path, GOOD_CSV.encode(), desc))
+    assert any(
+        p.startswith("data/datapackage.json:1:-: resource 'counts'") and expected in p
+        for p in problems
+    ), problems
+
+
+def test_validation_returns_row_counts(tmp_path):
+    assert validate_package(make_data(tmp_path, GOOD_CSV.encode())) == {"counts.csv": 3}
+
+
+def parquet_package(tmp_path: Path, select: str, schema_fields=None, pk=None) -> Path:
+    """data/ with one Parquet resource written by DuckDB from `select`."""
+    import duckdb
+
+    data = tmp_path / "data"
+    data.mkdir()
+    duckdb.sql(f"COPY ({select}) TO '{data / 'rows.parquet'}' (FORMAT parquet)")
+    res = json.loads(json.dumps(DESCRIPTOR["resources"][0]))
+    res.update(name="rows", path="rows.parquet", format="parquet")
+    del res["encoding"], res["dialect"]
+    res["schema"] = {
+        "fields": schema_fields
+        or [
+            {"name": "state", "type": "string", "constraints": {"required": True}},
+            {"name": "day", "type": "date"},
+            {"name": "count", "type": "integer", "constraints": {"minimum": 0}},
+        ],
+        **({"primaryKey": pk} if pk else {}),
+    }
+    (data / "datapackage.json").write_text(json.dumps({"name": "t", "resources": [res]}))
+    return data
+
+
+GOOD_PARQUET = (
+    "SELECT * FROM (VALUES ('Texas', DATE '2025-01-31', 3), ('Ohio', DATE '2025-02-28', 0)) "
+    "AS t(state, day, count)"
+)
+
+
+def test_parquet_resource_passes_and_is_described(tmp_path):
+    data = parquet_package(tmp_path, GOOD_PARQUET, pk=["state"])
+    assert validate_package(data) == {"rows.parquet": 2}
+    [info] = load_package(data)
+    assert (info.path, info.rows) == ("rows.parquet", 2)
+
+
+@pytest.mark.parametrize(
+    "select,expected",
+    [
+        (
+            GOOD_PARQUET.replace("3)", "-3)"),
+            "data/rows.parquet:1:count: bad value '-3': breaks the schema's constraint minimum 0",
+        ),
+        (
+            GOOD_PARQUET.replace("'Ohio'", "NULL"),
+            "data/rows.parquet:2:state: bad value: empty, but column 'state' is required",
+        ),
+        (
+            GOOD_PARQUET.replace("3)", "3.5)"),
+            "data/rows.parquet:1:count: wrong type: '3.5' is not a valid integer",
+        ),
+        (
+            GOOD_PARQUET.replace("'Ohio'", "'Texas'"),
+            "data/rows.parquet:2:state: duplicate primary key (state): same as row 1",
+        ),
+        (
+            GOOD_PARQUET.replace("state, day, count", "state, day, total"),
+            "data/rows.parquet:1:count: missing column 'count'",
+        ),
+    ],
+)
+def test_bad_parquet_is_refused_with_located_message(tmp_path, select, expected):
+    problems = problems_for(parquet_package(tmp_path, select, pk=["state"]))
+    assert any(p.startswith(expected) for p in problems), problems
+
+
+def test_a_file_that_is_not_parquet(tmp_path):
+    data = parquet_package(tmp_path, GOOD_PARQUET)
+    (data / "rows.parquet").write_bytes(b"state,day,count\n")
+    [problem] = problems_for(data)
+    assert problem.startswith("data/rows.parquet:1:-: not a readable Parquet file")
+
+
+def test_undescribed_parquet(tmp_path):
+    data = parquet_package(tmp_path, GOOD_PARQUET)
+    (data / "stray.parquet").write_bytes((data / "rows.parquet").read_bytes())
+    assert problems_for(data) == [
+        "data/stray.parquet:1:-: not described in data/datapackage.json; add a resource with its "
+        "schema and sources"
+    ]

@@ -164,5 +164,5 @@ def test_warm_build_imports_neither_pandas_nor_altair(tmp_path):
     assert (
         "pelican.plugins.datadirectives.directives" in imported
     )  # the check can see the plugin's imports
-    assert not {"pandas", "altair", "vl_convert", "frictionless"} & imported
+    assert not {"pandas", "altair", "vl_convert", "duckdb"} & imported
     assert "1,425" in (site / "output" / "test-article.html").read_text()

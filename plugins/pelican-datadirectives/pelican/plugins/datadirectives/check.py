@@ -36,12 +36,13 @@ def check(settings_path: Path) -> list[Problem]:
     if (config.data_dir / "datapackage.json").is_file():
         from . import package as datapackage
 
+        rows = None  # validation counts the rows; load_package need not count them again
         try:
-            datapackage.validate_package(config.data_dir)
+            rows = datapackage.validate_package(config.data_dir)
         except DataPackageError as exc:
             problems.extend(exc.problems)
         try:
-            package = package_index(datapackage.load_package(config.data_dir))
+            package = package_index(datapackage.load_package(config.data_dir, rows))
         except Exception as exc:  # a broken package file is itself a problem to list
             problems.append(Problem(str(exc), path="data/datapackage.json"))
     renderer = Renderer(config, package, dry_run=True)

@@ -97,10 +97,12 @@ def exclude_page_sets(settings: dict, config) -> None:
 
 
 def load_package_metadata(config) -> dict:
-    """Validate every CSV against datapackage.json and return {csv name: metadata}.
+    """Validate every data file against datapackage.json and return {file name: metadata}.
 
-    Validation is skipped only when the package and every CSV are byte-for-byte the ones that
-    passed last time (a hash of all of them is kept in the cache): same bytes, same verdict.
+    Validation is skipped only when the package and every data file are byte-for-byte the
+    ones that passed last time (a hash of all of them names a stamp in the cache): same bytes,
+    same verdict. The stamp keeps the row counts validation found, so a warm build neither
+    counts a million rows again nor imports DuckDB.
     """
     descriptor = config.data_dir / "datapackage.json"
     if not descriptor.is_file():
@@ -108,15 +110,21 @@ def load_package_metadata(config) -> dict:
     from . import package, render
 
     digest = hashlib.sha256(descriptor.read_bytes())
-    for csv in sorted(config.data_dir.rglob("*.csv")):
-        digest.update(csv.relative_to(config.data_dir).as_posix().encode())
-        digest.update(csv.read_bytes())
+    for path in package.data_files(config.data_dir):
+        digest.update(path.relative_to(config.data_dir).as_posix().encode() + b"\0")
+        digest.update(render.file_sha256(path).encode())
     stamp = config.cache_dir / "validated" / render.cache_key(digest.hexdigest())
-    if config.validate_package and not stamp.exists():
-        package.validate_package(config.data_dir)
-        stamp.parent.mkdir(parents=True, exist_ok=True)
-        stamp.touch()
-    return package_index(package.load_package(config.data_dir))
+    rows = None
+    if config.validate_package:
+        try:
+            rows = json.loads(stamp.read_text(encoding="utf-8"))
+        except (FileNotFoundError, ValueError):
+            rows = package.validate_package(config.data_dir, config.cache_dir / "duckdb")
+            stamp.parent.mkdir(parents=True, exist_ok=True)
+            tmp = stamp.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_text(json.dumps(rows, sort_keys=True), encoding="utf-8")
+            os.replace(tmp, stamp)
+    return package_index(package.load_package(config.data_dir, rows))
 
 
 def package_index(resources) -> dict:
