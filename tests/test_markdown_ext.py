@@ -328,3 +328,49 @@ def test_prerender_finds_the_blocks_the_extension_renders():
         ("datasets", "", 33)
     ]
     assert blocks(text) == seen[:2]  # prerender caches charts and tables
+
+
+def test_a_real_build_reads_directives_and_values_only_where_markdown_does(tmp_path):
+    from tests.tiny_site import article_html, build, make_site
+
+    value = "{{ months.csv[month=2026-02].total }}"
+    article = "\n".join(
+        [
+            f"## {value} agreements",
+            "",
+            "| month | total |",
+            "|---|---|",
+            f"| Feb. 2026 | {value} |",
+            "",
+            f"[{value} agreements](https://www.ice.gov/) and `{value}`.",
+            "",
+            f"    {value}",
+            "",
+            "<div>",
+            f"{value}",
+            "</div>",
+            "",
+            '``` { .yaml hl_lines="1" }',
+            f"total: {value}",
+            "```",
+            "",
+            "```table",
+            "data: months.csv",
+            "title: Agreements by month",
+            "source: ICE lists",
+            "as_of: 2026-02-17",
+            "```",
+        ]
+    )
+    # Pelican's default Markdown settings here (extra, codehilite, meta): other sites' view.
+    html = article_html(build(make_site(tmp_path, article)))
+    number = '<span class="dd-value" data-dd-source="months.csv">1,425</span>'
+    assert f"<h2>{number} agreements</h2>" in html
+    assert f"<td>{number}</td>" in html
+    assert f'<a href="https://www.ice.gov/">{number} agreements</a>' in html
+    assert f"<code>{value}</code>" in html  # the code span
+    assert f"<div>\n{value}\n</div>" in html  # the raw HTML block
+    # The indented and the fenced code blocks are highlighted code, not values.
+    assert html.count(number) == 3
+    assert html.count('<div class="highlight"><pre>') == 2
+    assert 'id="tbl-agreements-by-month"' in html  # the directive after the fence with attributes

@@ -141,7 +141,7 @@ class _Page:
         self.ids: set[str] = set()  # ids of the figures placed so far
         self.value_lines: dict[str, deque] = defaultdict(deque)  # "{{ x }}" -> its lines
 
-    def value_line(self, text: str) -> int | None:
+    def value_line(self, text: str) -> int:
         """The line of the next unread occurrence of this exact `{{ ... }}` text.
 
         Markdown keeps no line numbers; inline processing meets values in document order,
@@ -149,7 +149,10 @@ class _Page:
         the same text also sit in a code span before it, the line is the code span's.)
         """
         lines = self.value_lines.get(text)
-        return lines.popleft() if lines else None
+        if lines:
+            return lines.popleft()
+        # Read more often than written (another extension repeated it): its first line.
+        return _first_line_with(self.lines, text) or 1
 
     def fail(self, exc: DirectiveError, line: int | None) -> None:
         self.errors.append(exc.located(self.source, line))
@@ -284,4 +287,5 @@ class ReportFaults(Treeprocessor):
 
 
 def _first_line_with(lines: list[str], text: str) -> int | None:
+    """The 1-based number of the first line holding `text`, if any."""
     return next((n for n, line in enumerate(lines, start=1) if text in line), None)
