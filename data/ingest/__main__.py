@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import sys
 from pathlib import Path
 
@@ -26,9 +27,31 @@ DEFAULT_SNAPSHOTS = DATA_DIR.parent.parent / "shared" / "data" / "ice-287g-snaps
 KEY_DATES = (dt.date(2025, 1, 31), dt.date(2026, 2, 17))
 
 
-def derive_all(snapshot_dir: Path) -> dict[str, list[dict]]:
+def on_terminal() -> bool:
+    """Draw progress only on a terminal, never in CI logs or files."""
+    if os.environ.get("CI") or os.environ.get("TERM") == "dumb":
+        return False
+    return sys.stderr.isatty()
+
+
+def with_progress(files: list):
+    """The files, one by one, under a rich progress bar (done / total, elapsed) on a terminal."""
+    if not on_terminal():
+        yield from files
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    columns = ("reading snapshots", BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, transient=False) as bar:
+        task = bar.add_task("read", total=len(files))
+        for file in files:
+            yield file
+            bar.advance(task)
+
+
+def derive_all(snapshot_dir: Path, progress=lambda files: files) -> dict[str, list[dict]]:
     """Every derived table, by file name, from a folder of snapshots."""
-    snapshots = read_folder(snapshot_dir)
+    snapshots = read_folder(snapshot_dir, progress)
     latest = snapshots[-1]
     dates = [d for d in KEY_DATES if any(s.date == d for s in snapshots)] + [latest.date]
     return {
@@ -66,7 +89,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 1
     try:
-        tables = derive_all(args.snapshots)
+        tables = derive_all(args.snapshots, with_progress)
     except IngestError as e:
         print(f"ingest: {e}", file=sys.stderr)
         return 1

@@ -205,8 +205,10 @@ def read_snapshot(path: Path) -> Snapshot:
     return Snapshot(date, path.name, _layout(cols), tuple(agreements))
 
 
-def read_folder(folder: Path) -> list[Snapshot]:
-    """Every *.xlsx snapshot in a folder, oldest first; IngestError if two share a date."""
+def read_folder(folder: Path, progress=lambda files: files) -> list[Snapshot]:
+    """Every *.xlsx snapshot in a folder, oldest first; IngestError if two share a date.
+
+    `progress` wraps the list of files read (the command line shows a bar on a terminal)."""
     folder = Path(folder)
     files = sorted(folder.glob("*.xlsx"))
     if not files:
@@ -214,7 +216,7 @@ def read_folder(folder: Path) -> list[Snapshot]:
             f"{folder}: no .xlsx snapshots found; pass the folder of ICE "
             "spreadsheets (make data SNAPSHOTS=dir)"
         )
-    snapshots = sorted((read_snapshot(f) for f in files), key=lambda s: s.date)
+    snapshots = sorted((read_snapshot(f) for f in progress(files)), key=lambda s: s.date)
     for a, b in zip(snapshots, snapshots[1:], strict=False):
         if a.date == b.date:
             raise IngestError(f"{b.file}: same snapshot date {b.date} as {a.file}; keep one")

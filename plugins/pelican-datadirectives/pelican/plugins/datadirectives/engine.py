@@ -84,3 +84,20 @@ def parquet_source(path: Path, row_number: bool = False) -> str:
     """`read_parquet(...)` of one Parquet file (with its 0-based `file_row_number` if asked)."""
     extra = ", file_row_number = true" if row_number else ""
     return f"read_parquet({literal(Path(path).as_posix())}{extra})"
+
+
+def as_text_if_temporal(column: str, sql_type: str) -> str:
+    """A select item: the column, with dates and times as ISO text (as a CSV holds them)."""
+    name = ident(column)
+    kind = sql_type.upper()
+    if kind == "DATE":
+        return f"strftime({name}, '%Y-%m-%d') AS {name}"
+    if kind.startswith("TIMESTAMP"):
+        # Midnight is a day (date_trunc('month', a DATE) gives a TIMESTAMP): written as one.
+        return (
+            f"CASE WHEN {name} = date_trunc('day', {name}) THEN strftime({name}, '%Y-%m-%d') "
+            f"ELSE strftime({name}, '%Y-%m-%dT%H:%M:%S') END AS {name}"
+        )
+    if kind.startswith("TIME"):
+        return f"CAST({name} AS VARCHAR) AS {name}"
+    return name

@@ -220,6 +220,7 @@ def prerender(settings: dict, renderer, workers: int | None = None) -> int:
     from multiprocessing import get_context
 
     from . import render
+    from .progress import progress
 
     rendered = cards = 0
     try:
@@ -229,12 +230,17 @@ def prerender(settings: dict, renderer, workers: int | None = None) -> int:
             initializer=_start_worker,
             initargs=(renderer.config, renderer.package, render.plugin_fingerprint()),
         ) as pool:
-            for ok in pool.map(_render_one, todo, chunksize=1):
-                rendered += ok
+            with progress("rendering charts and tables", len(todo)) as advance:
+                for ok in pool.map(_render_one, todo, chunksize=1):
+                    rendered += ok
+                    advance()
             if renderer.config.share_cards:
                 fresh = {job[4] for job in todo}
-                for ok in pool.map(_render_card, new_cards(found, fresh, renderer)):
-                    cards += ok
+                todo_cards = new_cards(found, fresh, renderer)
+                with progress("rendering share cards", len(todo_cards)) as advance:
+                    for ok in pool.map(_render_card, todo_cards):
+                        cards += ok
+                        advance()
     except BrokenProcessPool as exc:  # a worker died (out of memory?): render serially instead
         logger.warning(
             "datadirectives: parallel rendering stopped (%s); rendering the rest one by one", exc

@@ -1,0 +1,151 @@
+"""The `sql:` option: one SELECT over the data package's resources, by name, run in DuckDB.
+
+    ```chart
+    sql: |
+      SELECT date_trunc('month', date) AS month, state, count(*) AS arrests
+      FROM arrests GROUP BY ALL ORDER BY month, state
+    mark: line
+    x: month:T
+    y: arrests:Q
+    color: state:N
+    ...
+    ```
+
+Each resource of data/datapackage.json is a table named by its `name` (`arrests`,
+`agreements_by_month`), whether its file is a CSV (read with DuckDB's type detection: ISO dates
+become DATE, so `date_trunc` works) or a Parquet file. The query runs in a sandboxed DuckDB
+(engine.py): it may read the data folder and nothing else, and only a single SELECT (or WITH
+... SELECT) is accepted. The result becomes the same kind of pandas frame a CSV gives (dates
+as ISO text), so every chart option works on it, aggregates included.
+
+Aggregating in SQL is how a chart reads a file far past a spreadsheet: DuckDB streams a
+10-million-row Parquet file through the GROUP BY and hands the chart a few hundred rows.
+
+Faults are DirectiveErrors on the `sql` option (so they are reported at its line) carrying
+DuckDB's own message: a syntax error, an unknown table or column (DuckDB names the closest),
+a query that returns too many rows for a chart.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import DirectiveError, did_you_mean
+
+
+@dataclass(frozen=True)
+class Resource:
+    """A table the query may name: the resource's name and its file under data/."""
+
+    name: str
+    path: str  # relative to data/
+
+
+def resources(package: dict) -> dict[str, Resource]:
+    """{name: Resource} of every resource in the data package (package_index's values)."""
+    found = {}
+    for path, info in sorted(package.items()):
+        name = str(info.get("name") or Path(path).stem)
+        found[name.lower()] = Resource(name, path)
+    return found
+
+
+def mentioned(sql: str, package: dict) -> list[Resource]:
+    """The resources whose name appears in the query text: a superset of those it reads
+    (cheap, no parsing), for cache keys and the files a figure links to."""
+    words = set(re.findall(r"[A-Za-z0-9_.\-]+", sql.lower()))
+    text = sql.lower()
+    return [
+        r for key, r in sorted(resources(package).items()) if key in words or f'"{key}"' in text
+    ]
+
+
+def check_sql(value) -> str:
+    """The `sql:` option's value: the text of one query (checked against DuckDB at render)."""
+    if not isinstance(value, str) or not value.strip():
+        raise DirectiveError(
+            "must be the text of a SELECT query",
+            fix="e.g. 'sql: SELECT state, sum(total) AS total FROM agreements_by_state GROUP BY "
+            "state'; write a long query as a YAML block ('sql: |' and indented lines)",
+        )
+    return value.strip().rstrip(";").strip()
+
+
+def run(sql: str, data_dir: Path, package: dict, max_rows: int, spill_dir: Path | None = None):
+    """(the resources the query reads, the result as a pandas frame).
+
+    Raises DirectiveError (key 'sql') with DuckDB's message when the query is wrong, and
+    when it returns more than `max_rows` rows (a chart or table of that many rows is a
+    query that forgot to aggregate)."""
+    import duckdb
+
+    from . import engine
+    from .data import as_csv_like
+
+    tables = resources(package)
+    con = engine.connect(data_dir, spill_dir)
+    try:
+        try:
+            statements = con.extract_statements(sql)
+        except duckdb.Error as exc:
+            raise _error(exc, tables) from None
+        if len(statements) != 1 or statements[0].type != duckdb.StatementType.SELECT:
+            raise DirectiveError(
+                "sql must be a single SELECT query (found "
+                f"{len(statements)} statement(s)"
+                + (f", a {statements[0].type.name}" if len(statements) == 1 else "")
+                + ")",
+                fix="write one SELECT (or WITH ... SELECT) over the data package's resources",
+                key="sql",
+            )
+        try:
+            names = duckdb.get_table_names(sql)
+        except duckdb.Error as exc:
+            raise _error(exc, tables) from None
+        used = []
+        for name in sorted(names):
+            res = tables.get(name.lower())
+            if res is None:
+                continue  # a CTE's name, or a table DuckDB will refuse below with its message
+            used.append(res)
+            source = (
+                engine.parquet_source(data_dir / res.path)
+                if res.path.lower().endswith(".parquet")
+                else f"read_csv({engine.literal((data_dir / res.path).as_posix())})"
+            )
+            con.execute(f"CREATE VIEW {engine.ident(res.name)} AS SELECT * FROM {source}")
+        try:
+            relation = con.sql(f"SELECT * FROM ({sql}) AS dd_query LIMIT {max_rows + 1}")
+            select = ", ".join(
+                engine.as_text_if_temporal(c, str(t))
+                for c, t in zip(relation.columns, relation.types, strict=True)
+            )
+            frame = con.sql(f"SELECT {select} FROM ({sql}) AS dd_query LIMIT {max_rows + 1}").df()
+        except duckdb.Error as exc:
+            raise _error(exc, tables) from None
+    finally:
+        con.close()
+    if len(frame) > max_rows:
+        raise DirectiveError(
+            f"the query returns more than {max_rows:,} rows",
+            fix="aggregate in the query (GROUP BY) or add a WHERE, or raise "
+            "DATA_DIRECTIVES['MAX_ROWS']",
+            key="sql",
+        )
+    if frame.empty:
+        raise DirectiveError(
+            "the query returns no rows", fix="check its WHERE against the data", key="sql"
+        )
+    return used, as_csv_like(frame)
+
+
+def _error(exc, tables: dict[str, Resource]) -> DirectiveError:
+    """DuckDB's message, first line, as a fault in the `sql` option."""
+    message = " ".join(str(exc).strip().splitlines()[0].split())
+    fix = "resources (tables): " + ", ".join(r.name for r in tables.values())
+    match = re.search(r"Table with name (\S+) does not exist", message)
+    if match:
+        message += did_you_mean(match.group(1), [r.name for r in tables.values()])
+    return DirectiveError(f"sql: {message}", fix=fix, key="sql")
