@@ -11,7 +11,7 @@ export PYTHONHASHSEED := 0
 export LC_ALL := C.UTF-8
 export TZ := UTC
 
-.PHONY: html test test-fast serve check data publish bench bench-lighthouse lint lock clean venv js runtime
+.PHONY: html test test-fast serve check data publish bench bench-lighthouse lint lock clean venv js runtime finder-js
 
 venv: $(VENV)
 $(VENV): pyproject.toml plugins/pelican-datadirectives/pyproject.toml
@@ -34,6 +34,14 @@ $(JS_STAMP): $(JS_DIR)/package.json $(JS_DIR)/package-lock.json
 	touch $(JS_STAMP)
 runtime: $(VENV) $(JS_STAMP)
 	$(PY) $(JS_DIR)/build.py
+
+## The search box's script, theme/static/js/finder.js (committed: building the site needs no
+## Node). Rebuild it after editing theme/js/src/finder.js or the pins in theme/js/package.json.
+finder-js:
+	npm ci --prefix theme/js --no-audit --no-fund --loglevel=error
+	theme/js/node_modules/.bin/esbuild theme/js/src/finder.js --bundle --minify --format=iife \
+	  --target=es2020 --legal-comments=none --outfile=theme/static/js/finder.js \
+	  --banner:js="/* explainer search box (theme/js/src/finder.js) with MiniSearch 7.2.0 (MIT licence, (c) Luca Ongaro), bundled by make finder-js */"
 
 ## Build the site into output/ (atomically: a failed build leaves output/ untouched).
 html: $(VENV)

@@ -42,8 +42,9 @@ STATIC_PATHS = ["extra"]
 # pelican-datadirectives is a namespace plugin (plugins/pelican-datadirectives, installed by
 # `make venv`): Pelican finds it by its short name. site_tools (plugins/site_tools) is this
 # site's own: content-hashed asset names, then the _headers file for static hosts.
+# search_index (plugins/search_index.py) writes the search box's index (issue 12).
 PLUGIN_PATHS = [str(ROOT / "plugins")]
-PLUGINS = ["datadirectives", "site_tools"]
+PLUGINS = ["datadirectives", "search_index", "site_tools"]
 # site_tools settings (plugins/site_tools/__init__.py): both on by default.
 FINGERPRINT_ASSETS = True
 HOST_HEADERS = True
