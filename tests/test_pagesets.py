@@ -182,3 +182,18 @@ def test_the_authoring_guide_example_builds(tmp_path):
     page = out / "states" / "texas.html"
     assert page.exists() and "dd-value" in page.read_text()
     assert len(list((out / "states").glob("*.html"))) >= 40
+
+
+def test_make_check_checks_every_page_of_a_page_set(tmp_path):
+    from pelican.plugins.datadirectives.check import check
+
+    from tests.tiny_site import write_settings
+
+    site = write_settings(
+        site_with(tmp_path, TEMPLATE.replace("columns: [agency", "columns: [agncy"))
+    )
+    problems = check(site / "pelican.conf.py")
+    assert len(problems) == 1, problems
+    assert problems[0].startswith("content/page-sets/state.md:15: ")
+    assert "'agncy'" in problems[0] and "(page for state=Texas and 1 more)" in problems[0]
+    assert check(write_settings(site_with(tmp_path / "ok")) / "pelican.conf.py") == []

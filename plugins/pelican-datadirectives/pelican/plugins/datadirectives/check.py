@@ -3,7 +3,7 @@
     python -m pelican.plugins.datadirectives.check --settings pelican.conf.py
 
 Validates every CSV against datapackage.json, then reads every Markdown file in the content
-folder and checks each directive (options, files, columns, types, filters, values) by building
+folder (and every page each page set in content/page-sets/ makes) and checks each directive (options, files, columns, types, filters, values) by building
 its chart spec but not drawing it. Prints one `file:line: message` per problem and exits 1 if
 there is any, 0 if none.
 """
@@ -53,7 +53,10 @@ def check(settings_path: Path) -> list[Problem]:
     configs = site_md.get("extension_configs") or {}
     names = [*site_md.get("extensions", []), *configs, "markdown.extensions.meta"]
     extensions = [*dict.fromkeys(n for n in names if isinstance(n, str))]
+    page_sets = config.page_sets_dir.resolve() if config.page_sets_dir else None
     for path in sorted(content.rglob("*.md")):
+        if page_sets and path.resolve().is_relative_to(page_sets):
+            continue  # templates: checked below, once per page they make
         shown = path.resolve().relative_to(config.site_root).as_posix()
         md = markdown.Markdown(
             extensions=[*extensions, DataDirectivesExtension(renderer)],
@@ -68,6 +71,15 @@ def check(settings_path: Path) -> list[Problem]:
             problems.append(exc.problem.at(shown, 1))
         finally:
             current_source.reset(token)
+    from .pagesets import check_page_sets
+
+    problems += check_page_sets(
+        config,
+        lambda: markdown.Markdown(
+            extensions=[*extensions, DataDirectivesExtension(renderer)],
+            extension_configs=configs,
+        ),
+    )
     return problems
 
 

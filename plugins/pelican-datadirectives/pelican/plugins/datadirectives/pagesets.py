@@ -168,6 +168,38 @@ def _text(value) -> str:
     return " ".join(str(value).split())
 
 
+def check_page_sets(config, make_markdown) -> list[str]:
+    """`make check`: every page of every page set, expanded and checked like any page.
+
+    `make_markdown()` returns a Markdown instance with the directive extension (dry run)."""
+    from .plugin import display_path
+
+    folder = config.page_sets_dir
+    errors: list[DirectiveError] = []
+    for path in sorted(folder.glob("*.md")) if folder and folder.is_dir() else []:
+        display = display_path(path, config.site_root)
+        page_set = PageSet(path, display, path.read_text(encoding="utf-8-sig"))
+        try:
+            groups = page_set.groups(config.data_dir)
+        except DirectiveError as exc:
+            errors.append(exc)
+            continue
+        for label, fields, table in groups:
+            token = current_source.set(display)
+            try:
+                make_markdown().convert(page_set.expand(fields, label, table))
+            except DirectiveErrors as exc:
+                for e in exc.errors:
+                    e.page = label
+                errors.extend(exc.errors)
+            except DirectiveError as exc:
+                exc.page = label
+                errors.append(exc.located(display, 1))
+            finally:
+                current_source.reset(token)
+    return [str(e) for e in _once(errors)]
+
+
 class PageSetGenerator(Generator):
     """Reads every page set and writes its pages (added by the plugin's get_generators)."""
 
