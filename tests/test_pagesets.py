@@ -192,7 +192,7 @@ def test_make_check_checks_every_page_of_a_page_set(tmp_path):
     site = write_settings(
         site_with(tmp_path, TEMPLATE.replace("columns: [agency", "columns: [agncy"))
     )
-    problems = check(site / "pelican.conf.py")
+    problems = [str(p) for p in check(site / "pelican.conf.py")]
     assert len(problems) == 1, problems
     assert problems[0].startswith("content/page-sets/state.md:15: ")
     assert "'agncy'" in problems[0] and "(page for state=Texas and 1 more)" in problems[0]

@@ -3,7 +3,8 @@
     python -m pelican.plugins.datadirectives.check --settings pelican.conf.py
 
 Validates every CSV against datapackage.json, then reads every Markdown file in the content
-folder (and every page each page set in content/page-sets/ makes) and checks each directive (options, files, columns, types, filters, values) by building
+folder (and every page each page set in content/page-sets/ makes) and checks each
+directive (options, files, columns, types, filters, values) by building
 its chart spec but not drawing it. Prints one `file:line: message` per problem and exits 1 if
 there is any, 0 if none.
 """

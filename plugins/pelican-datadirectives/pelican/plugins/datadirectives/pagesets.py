@@ -168,36 +168,34 @@ def _text(value) -> str:
     return " ".join(str(value).split())
 
 
-def check_page_sets(config, make_markdown) -> list[str]:
-    """`make check`: every page of every page set, expanded and checked like any page.
+def check_page_sets(config, make_markdown) -> list[Problem]:
+    """`make check`: every page of every page set, expanded and checked like any page, each
+    fault reported once at the template's line (with the first page it broke).
 
     `make_markdown()` returns a Markdown instance with the directive extension (dry run)."""
     from .plugin import display_path
 
     folder = config.page_sets_dir
-    errors: list[DirectiveError] = []
+    errors: list[tuple[Problem, str | None]] = []  # (problem, the page it broke)
     for path in sorted(folder.glob("*.md")) if folder and folder.is_dir() else []:
         display = display_path(path, config.site_root)
         page_set = PageSet(path, display, path.read_text(encoding="utf-8-sig"))
         try:
             groups = page_set.groups(config.data_dir)
         except DirectiveError as exc:
-            errors.append(exc)
+            errors.append((exc.problem, None))
             continue
         for label, fields, table in groups:
             token = current_source.set(display)
             try:
                 make_markdown().convert(page_set.expand(fields, label, table))
             except DirectiveErrors as exc:
-                for e in exc.errors:
-                    e.page = label
-                errors.extend(exc.errors)
+                errors.extend((problem, label) for problem in exc.problems)
             except DirectiveError as exc:
-                exc.page = label
-                errors.append(exc.located(display, 1))
+                errors.append((exc.problem.at(display, 1), label))
             finally:
                 current_source.reset(token)
-    return [str(e) for e in _once(errors)]
+    return _once(errors)
 
 
 class PageSetGenerator(Generator):
