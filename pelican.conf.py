@@ -55,6 +55,8 @@ DATA_DIRECTIVES = {
     "CACHE_DIR": str(ROOT / ".cache" / "charts"),
     # Share cards are for social sites, which need the published address: publish builds only.
     "SHARE_CARDS": PUBLISH,
+    # The theme styles figures itself (theme/static/css/site.css) and links charts.css.
+    "STYLESHEET": None,
 }
 
 # Determinism: no build timestamps, stable ordering.

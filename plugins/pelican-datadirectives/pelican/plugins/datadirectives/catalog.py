@@ -28,8 +28,8 @@ def render_catalog(options: dict, package: dict, output_data_dir: str) -> str:
         from .errors import DirectiveError
 
         raise DirectiveError(
-            "there is no data/datapackage.json to list; describe the CSVs in "
-            "one first (docs/data.md)"
+            "there is no datapackage.json in DATA_DIRECTIVES['DATA_DIR'] to list; describe "
+            "the CSVs in one first (https://datapackage.org/standard/data-package/)"
         )
     package_href = f"{ROOT_MARKER}/{output_data_dir}/datapackage.json"
     parts = [

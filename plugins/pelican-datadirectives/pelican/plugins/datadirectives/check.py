@@ -1,6 +1,6 @@
-"""`make check`: every problem in the data and the directives, all at once, without rendering.
+"""Every problem in the data and the directives, all at once, without rendering.
 
-    python -m pelican.plugins.datadirectives.check --settings pelican.conf.py
+    python -m pelican.plugins.datadirectives.check --settings pelicanconf.py
 
 Validates every CSV against datapackage.json, then reads every Markdown file in the content
 folder (and every page each page set in content/page-sets/ makes) and checks each
@@ -21,7 +21,7 @@ from pelican.settings import read_settings
 from .directives import Renderer
 from .errors import DataPackageError, DirectiveError, DirectiveErrors, Problem
 from .markdown_ext import DataDirectivesExtension, current_source
-from .plugin import package_index
+from .plugin import display_path, package_index
 from .settings import SettingsError, load_config
 
 
@@ -45,7 +45,8 @@ def check(settings_path: Path) -> list[Problem]:
         try:
             package = package_index(datapackage.load_package(config.data_dir, rows))
         except Exception as exc:  # a broken package file is itself a problem to list
-            problems.append(Problem(str(exc), path="data/datapackage.json"))
+            where = display_path(config.data_dir / "datapackage.json", config.site_root)
+            problems.append(Problem(str(exc), path=where))
     renderer = Renderer(config, package, dry_run=True)
     content = Path(settings["PATH"])
     # Read the files with the site's Markdown extensions, as the build does (fenced_code
@@ -86,7 +87,8 @@ def check(settings_path: Path) -> list[Problem]:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--settings", type=Path, default=Path("pelican.conf.py"))
+    # Pelican's own default name for the settings file.
+    parser.add_argument("--settings", type=Path, default=Path("pelicanconf.py"))
     args = parser.parse_args(argv)
     problems = check(args.settings.resolve())
     for problem in problems:

@@ -154,5 +154,6 @@ class BuildFailed(Exception):
         self.problems = problems
         super().__init__(
             f"build stopped: {len(problems)} problem(s) in {where}; fix them and build again "
-            "(`make check` lists the problems in every file)"
+            "(`python -m pelican.plugins.datadirectives.check --settings <settings file>` lists "
+            "the problems in every file)"
         )

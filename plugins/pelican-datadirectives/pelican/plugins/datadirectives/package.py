@@ -70,7 +70,12 @@ def _descriptor(data_dir: Path) -> tuple[dict, list[Problem]]:
     path = data_dir / DESCRIPTOR
     if not path.is_file():
         return {}, [
-            _at(where, 1, "-", f"missing file; describe every CSV in data/ in {DESCRIPTOR}")
+            _at(
+                where,
+                1,
+                "-",
+                f"missing file; describe every CSV in {data_dir.name}/ in {DESCRIPTOR}",
+            )
         ]
     try:
         desc = json.loads(path.read_text(encoding="utf-8"))
@@ -78,7 +83,14 @@ def _descriptor(data_dir: Path) -> tuple[dict, list[Problem]]:
         line = getattr(e, "lineno", 1)
         return {}, [_at(where, line, "-", f"not valid JSON ({e}); fix the syntax")]
     if not isinstance(desc, dict) or not isinstance(desc.get("resources"), list):
-        return {}, [_at(where, 1, "-", "no 'resources' list; see docs/data.md for the layout")]
+        return {}, [
+            _at(
+                where,
+                1,
+                "-",
+                "no 'resources' list; see https://datapackage.org/standard/data-package/",
+            )
+        ]
     return desc, []
 
 
@@ -208,7 +220,14 @@ def validate_package(data_dir: Path, spill_dir: Path | None = None) -> dict:
     con = connect(data_dir, spill_dir) if desc else None
     for res in desc.get("resources", []):
         if not isinstance(res, dict):
-            problems.append(_at(where, 1, "-", "a resource is not an object; see docs/data.md"))
+            problems.append(
+                _at(
+                    where,
+                    1,
+                    "-",
+                    "a resource is not an object; see https://datapackage.org/standard/data-package/",
+                )
+            )
             continue
         described.add(str(res.get("path", "")))
         problems += _metadata_problems(where, res)

@@ -133,11 +133,26 @@ def package_index(resources) -> dict:
 
 
 def generator_init(generator) -> None:
-    """Give templates the chart loader's URL (only in builds that use the plugin)."""
-    if STATE in generator.settings:
+    """Give templates the chart loader's and stylesheets' URLs (builds with the plugin)."""
+    state = generator.settings.get(STATE)
+    if state is not None:
         from . import runtime
 
         runtime.on_generator_init(generator)
+        generator.env.globals.update(stylesheet_globals(state.config, generator.settings))
+
+
+FIGURE_CSS = "dd-figures.css"  # the default figure stylesheet, static/ in the package
+
+
+def stylesheet_globals(config, settings: dict) -> dict[str, str]:
+    """DD_CHARTS_CSS, and DD_FIGURE_CSS when the default stylesheet is copied (paths
+    relative to SITEURL), for a theme's <link> tags."""
+    static_dir = settings.get("THEME_STATIC_DIR", "theme")
+    found = {"DD_CHARTS_CSS": f"{static_dir}/charts.css"}
+    if config.stylesheet:
+        found["DD_FIGURE_CSS"] = f"{static_dir}/{FIGURE_CSS}"
+    return found
 
 
 def readers_init(readers) -> None:
@@ -213,12 +228,27 @@ def content_object_init(instance) -> None:
         return
     if figure.ROOT_MARKER in content:
         instance._content = content.replace(figure.ROOT_MARKER, relative_root(instance))
+    if state.config.stylesheet == "link" and 'class="dd-figure' in instance._content:
+        instance._content = stylesheet_links(state.config, instance) + instance._content
     # Templates ask this flag, not the page's HTML, whether to load the chart runtime.
     instance.dd_live_charts = 'class="dd-spec"' in content
     source = display_path(instance.source_path, state.config.site_root)
     if state.config.share_cards and source in state.renderer.records.cards:
         instance.share_image = f"cards/{instance.slug}.png"
         state.card_slugs[source] = instance.slug
+
+
+def stylesheet_links(config, instance) -> str:
+    """<link>s to charts.css and the default figure stylesheet, at the top of the content.
+
+    For themes that know nothing of the plugin: a stylesheet link is allowed in the body
+    (HTML's "body-ok"), so figures are styled without editing a template.
+    """
+    root = relative_root(instance)
+    return "".join(
+        f'<link rel="stylesheet" href="{root}/{path}">\n'
+        for path in stylesheet_globals(config, instance.settings).values()
+    )
 
 
 def relative_root(instance) -> str:
@@ -260,6 +290,8 @@ def write_files(state, output: Path, settings: dict) -> int:
     css = output / static_dir / "charts.css"
     css.parent.mkdir(parents=True, exist_ok=True)
     css.write_text(charts_css(), encoding="utf-8")
+    if config.stylesheet:
+        shutil.copyfile(runtime.STATIC / FIGURE_CSS, output / static_dir / FIGURE_CSS)
     runtime.write_runtime(output, static_dir)
     return write_cards(state, output)
 

@@ -35,7 +35,13 @@ DEFAULTS = {
     # Folder of page-set templates (pagesets.py): one page per group of a CSV. None: the
     # folder `page-sets` inside Pelican's content PATH.
     "PAGE_SETS_DIR": None,
+    # The default figure stylesheet (static/dd-figures.css), for themes that do not style
+    # figures: "link" copies it beside charts.css and links both from every page that has a
+    # figure (works with any theme); "file" only copies it (the theme links DD_FIGURE_CSS);
+    # None: the theme styles figures itself.
+    "STYLESHEET": "link",
 }
+STYLESHEET_CHOICES = ("link", "file", None)
 
 
 @dataclass(frozen=True)
@@ -55,6 +61,7 @@ class Config:
     share_cards: bool
     site_root: Path
     page_sets_dir: Path | None = None
+    stylesheet: str | None = "link"
 
 
 class SettingsError(Exception):
@@ -85,6 +92,11 @@ def load_config(pelican_settings: dict) -> Config:
     for key in ("VALIDATE_PACKAGE", "INTERACTIVE", "SHARE_CARDS"):
         if not isinstance(merged[key], bool):
             raise SettingsError(f"DATA_DIRECTIVES['{key}'] must be True or False")
+    if merged["STYLESHEET"] not in STYLESHEET_CHOICES:
+        raise SettingsError(
+            f'DATA_DIRECTIVES[\'STYLESHEET\'] must be "link", "file" or None, '
+            f"not {merged['STYLESHEET']!r}"
+        )
     root = Path(pelican_settings["PATH"]).resolve().parent
 
     def resolve(value) -> Path:
@@ -113,4 +125,5 @@ def load_config(pelican_settings: dict) -> Config:
             if merged["PAGE_SETS_DIR"]
             else Path(pelican_settings["PATH"]).resolve() / "page-sets"
         ),
+        stylesheet=merged["STYLESHEET"],
     )

@@ -31,7 +31,7 @@ def python_chart(
     if functions_dir is None:
         raise DirectiveError(
             "mark: python needs a functions folder; set "
-            "DATA_DIRECTIVES['FUNCTIONS_DIR'] in pelican.conf.py",
+            "DATA_DIRECTIVES['FUNCTIONS_DIR'] in your Pelican settings",
             key="function",
         )
     folder = Path(functions_dir)
