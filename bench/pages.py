@@ -92,9 +92,10 @@ def altair_charts(site: Path) -> dict[str, object]:
     """{figure id: Altair chart} for every ```chart block of the site, built as the plugin does."""
     import pelican.plugins.datadirectives.charts as charts
     from pelican.plugins.datadirectives import figure
-    from pelican.plugins.datadirectives.directives import CHART_COMMON, Renderer
+    from pelican.plugins.datadirectives.directives import CHART_FIGURE_OPTIONS as CHART_COMMON
     from pelican.plugins.datadirectives.options import validate as check_options
     from pelican.plugins.datadirectives.parsing import read_yaml
+    from pelican.plugins.datadirectives.renderer import Renderer
     from pelican.plugins.datadirectives.settings import load_config
     from sites import chart_bodies
 

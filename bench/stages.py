@@ -28,10 +28,11 @@ def stage_times(site: Path) -> dict:
     import pelican.plugins.datadirectives.charts as charts
     from pelican.plugins.datadirectives import render
     from pelican.plugins.datadirectives.cards import card_spec
-    from pelican.plugins.datadirectives.directives import CHART_COMMON, Renderer
+    from pelican.plugins.datadirectives.directives import CHART_FIGURE_OPTIONS as CHART_COMMON
     from pelican.plugins.datadirectives.interactive import interactive_spec
     from pelican.plugins.datadirectives.options import validate as check_options
     from pelican.plugins.datadirectives.parsing import read_yaml
+    from pelican.plugins.datadirectives.renderer import Renderer
     from pelican.plugins.datadirectives.settings import load_config
     from sites import chart_bodies
 

@@ -21,7 +21,12 @@ import pytest
 import vl_convert as vlc
 from pelican.plugins.datadirectives import chart_theme, options
 from pelican.plugins.datadirectives.chart_theme import TOKENS, contrast_ratio
-from pelican.plugins.datadirectives.charts import CHART_OPTIONS, build_chart
+from pelican.plugins.datadirectives.charts import (
+    CHART_OPTIONS,
+    build_chart,
+    check_chart_options,
+    prepare_chart,
+)
 from pelican.plugins.datadirectives.errors import DirectiveError
 
 # --------------------------------------------------------------------------- helpers
@@ -73,6 +78,21 @@ def size(svg: str) -> tuple[int, int]:
 
 def colours(svg: str) -> set[str]:
     return {v for v in re.findall(r'(?:fill|stroke)="([^"]*)"', svg) if v != "none"}
+
+
+LINE_COLOURED = {"mark": "line", "x": "month:T", "y": "total:Q", "color": "model:N"}
+
+
+def prepared(options: dict, frame: pd.DataFrame, **kwargs):
+    """The chart prepared once (rows, notes), as the chart directive prepares it."""
+    return prepare_chart(check_chart_options(options), frame, **kwargs)
+
+
+def rows_of_spec(spec: dict) -> list[dict]:
+    """The largest list of records a Vega-Lite spec embeds."""
+    from pelican.plugins.datadirectives.charts.custom import inline_rows
+
+    return inline_rows(spec)
 
 
 def rows_of(chart) -> list[dict]:
@@ -656,9 +676,9 @@ def test_map_quantitative_choropleth(states):
     fills = re.findall(r'aria-roledescription="geoshape"[^>]*fill="(#[0-9a-f]+)"', svg)
     assert fills.count(TOKENS["colors"]["no_data"][0]) == 48  # no row: grey
     assert fills.count(TOKENS["sequential"]["light"][-1]) == 2  # Texas, Florida: top class
-    assert chart.dd_notes == [
-        "Not shown on the map: Commonwealth of the Northern Mariana Islands, Guam."
-    ]
+    assert prepared({"mark": "map", "state": "state", "color": "agreements:Q"}, states).notes == (
+        "Not shown on the map: Commonwealth of the Northern Mariana Islands, Guam.",
+    )
 
 
 def test_map_nominal_colour_has_a_clean_legend(states):
@@ -683,7 +703,7 @@ def test_map_accepts_names_postal_codes_and_fips(column):
     frame = pd.DataFrame({"st": column, "n": [1, 2]})
     chart = build_chart({"mark": "map", "state": "st", "color": "n:Q"}, frame)
     assert [r["st"] for r in rows_of(chart)] == ["Florida", "Texas"]
-    assert chart.dd_notes == []
+    assert prepared({"mark": "map", "state": "st", "color": "n:Q"}, frame).notes == ()
 
 
 def test_map_without_colour_shows_which_states_have_rows(states):
@@ -693,7 +713,7 @@ def test_map_without_colour_shows_which_states_have_rows(states):
 
 
 def test_charts_have_empty_notes_except_maps_with_territories(growth):
-    assert build_chart({"mark": "line", "x": "month:T", "y": "total:Q"}, growth).dd_notes == []
+    assert prepared({"mark": "line", "x": "month:T", "y": "total:Q"}, growth).notes == ()
 
 
 # ------------------------------------------------------------------- python escape hatch
@@ -752,6 +772,36 @@ def test_python_function_errors(growth, functions_dir, function, match):
     with pytest.raises(DirectiveError, match=match) as err:
         build_chart({"mark": "python", "function": function}, growth, functions_dir=functions_dir)
     assert err.value.key == "function"
+
+
+@pytest.mark.parametrize(
+    ("function", "match"),
+    [
+        ("../evil:waffle", r"'\.\./evil:waffle' names a path, not a module inside the functions"),
+        ("/tmp/evil:waffle", r"'/tmp/evil:waffle' names a path, not a module inside the"),
+        ("charts/../../evil:waffle", r"names a path, not a module inside the functions folder"),
+        ("evil..up:waffle", r"'evil\.\.up' is not a module name inside the functions folder"),
+        ("escape:waffle", r"'escape' resolves to .*outside.*; keep chart functions inside"),
+        ("linked.inside:waffle", r"'linked\.inside' resolves to .*outside the functions folder"),
+    ],
+)
+def test_python_function_must_stay_inside_its_folder(growth, tmp_path, function, match):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "evil.py").write_text(BESPOKE, encoding="utf-8")
+    (outside / "inside.py").write_text(BESPOKE, encoding="utf-8")
+    folder = tmp_path / "functions"
+    folder.mkdir()
+    (folder / "bespoke.py").write_text(BESPOKE, encoding="utf-8")
+    (folder / "escape.py").symlink_to(outside / "evil.py")  # a link that leaves the folder
+    (folder / "linked").symlink_to(outside, target_is_directory=True)
+    with pytest.raises(DirectiveError, match=match) as err:
+        build_chart({"mark": "python", "function": function}, growth, functions_dir=folder)
+    assert err.value.key == "function"
+    # A module inside the folder (also in a sub-package) is found.
+    (folder / "sub").mkdir()
+    (folder / "sub" / "more.py").write_text(BESPOKE, encoding="utf-8")
+    build_chart({"mark": "python", "function": "sub.more:waffle"}, growth, functions_dir=folder)
 
 
 def test_python_needs_a_function_and_a_folder(growth, functions_dir):
@@ -964,9 +1014,60 @@ def test_validate_options_fills_defaults_and_sets_keys():
     assert err.value.key == "height" and str(err.value).startswith("height: ")
 
 
-def test_altair_gets_no_dataframe_rows_limit(growth):
-    # A python chart may carry its DataFrame; the directive layer caps rows, not Altair.
-    assert alt.data_transformers.options.get("max_rows") is None
+def test_importing_the_plugin_changes_no_global_setting():
+    # A fresh interpreter: Altair's settings before and after importing every plugin module.
+    import subprocess
+    import sys
+
+    code = (
+        "import altair as alt, json\n"
+        "before = json.dumps([alt.data_transformers.active, alt.data_transformers.options,"
+        " alt.themes.active], default=str)\n"
+        "import pelican.plugins.datadirectives.charts, pelican.plugins.datadirectives.renderer\n"
+        "import pelican.plugins.datadirectives.plugin, pelican.plugins.datadirectives.prerender\n"
+        "after = json.dumps([alt.data_transformers.active, alt.data_transformers.options,"
+        " alt.themes.active], default=str)\n"
+        "assert before == after, (before, after)\n"
+        "print(before)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+
+
+def test_python_chart_may_carry_any_number_of_rows(tmp_path):
+    # Altair refuses more than 5,000 DataFrame rows by default; a python chart's are inlined
+    # (the directive caps rows itself), and Altair's own setting is left as it was.
+    (tmp_path / "many.py").write_text(
+        "import altair as alt\n"
+        "def dots(frame):\n"
+        "    return alt.Chart(frame).mark_point().encode(x='a:Q', y='b:Q')\n",
+        encoding="utf-8",
+    )
+    frame = pd.DataFrame({"a": range(6000), "b": range(6000)})
+    before = dict(alt.data_transformers.options)
+    chart = prepared({"mark": "python", "function": "many:dots"}, frame, functions_dir=tmp_path)
+    assert len(chart.rows) == 6000
+    assert len(rows_of_spec(chart.spec(640))) == 6000
+    assert dict(alt.data_transformers.options) == before
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {**LINE_COLOURED, "annotations": [{"rule": "2025-02-01", "label": "A long label"}]},
+        {"mark": "bar", "x": "model:N", "y": "sum(total):Q", "labels": {"jem": "Jail model"}},
+        {"mark": "area", "x": "month:T", "y": "total:Q", "color": "model:N", "stack": True},
+        {**LINE_COLOURED, "facet": "model:N"},
+    ],
+    ids=["line-annotated", "bar-relabelled", "area-stacked", "facets"],
+)
+def test_a_prepared_chart_draws_the_same_at_any_width_any_number_of_times(growth, options):
+    # The phone drawing reuses the prepared chart: drawing must not change it.
+    chart = prepared(options, growth)
+    wide, narrow, wide_again = chart.spec(640), chart.spec(340), chart.spec(640)
+    assert wide == wide_again and wide != narrow
+    assert wide == build_chart(options, growth, width=640).to_dict(validate=False)
+    assert narrow == build_chart(options, growth, width=340).to_dict(validate=False)
 
 
 def test_annotation_labels_flip_or_wrap_to_stay_inside_the_plot():
@@ -1004,7 +1105,9 @@ def test_map_state_column_may_also_be_a_tooltip():
     frame = pd.DataFrame({"st": ["TX", "GU"], "n": [3, 1]}, index=[7, 7])  # duplicate labels
     chart = build_chart({"mark": "map", "state": "st", "tooltip": ["st:N", "n:Q"]}, frame)
     assert rows_of(chart) == [{"st": "Texas", "n": 3}]
-    assert chart.dd_notes == ["Not shown on the map: Guam."]
+    chart = prepared({"mark": "map", "state": "st", "tooltip": ["st:N", "n:Q"]}, frame)
+    assert chart.rows == [{"st": "Texas", "n": 3}]
+    assert chart.notes == ("Not shown on the map: Guam.",)
 
 
 def test_label_layers_never_look_like_the_chart_rows():

@@ -191,3 +191,29 @@ def test_without_fatal_errors_the_plugin_stops_the_build_with_every_file(tmp_pat
     assert not (site / "output").exists() or not list((site / "output").rglob("*.html"))
     err = capsys.readouterr().err
     assert "error: content/second.md:5: no CSV named 'nope.csv'" in err
+
+
+@pytest.mark.parametrize(
+    ("function", "message"),
+    [
+        ("../evil:waffle", r"function: '\.\./evil:waffle' names a path, not a module inside"),
+        ("/etc/evil:waffle", r"function: '/etc/evil:waffle' names a path"),
+        ("evil..up:waffle", r"function: 'evil\.\.up' is not a module name inside the functions"),
+    ],
+)
+def test_a_chart_function_outside_its_folder_is_refused_at_its_line(
+    tmp_path, capsys, function, message
+):
+    folder = tmp_path / "functions"
+    folder.mkdir()
+    (tmp_path / "evil.py").write_text("def waffle(frame):\n    raise SystemExit\n")
+    body = CHART.format(y="total:Q", extra=f"function: {function}").replace(
+        "mark: line\nx: month:T\ny: total:Q\n", "mark: python\n"
+    )
+    site = make_site(tmp_path, body, settings={"DATA_DIRECTIVES": {"FUNCTIONS_DIR": str(folder)}})
+    errors = stopped(site)
+    # The header takes 4 lines; the fence opens on line 7; `function:` is on line 14.
+    assert [(p.path, p.line, p.key) for p in errors.problems] == [
+        ("content/article.md", 14, "function")
+    ]
+    assert __import__("re").search(message, capsys.readouterr().err)

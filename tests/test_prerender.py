@@ -9,7 +9,6 @@ import os
 import subprocess
 import sys
 
-from pelican.plugins.datadirectives.directives import Renderer
 from pelican.plugins.datadirectives.prerender import (
     blocks,
     done_stamp,
@@ -17,6 +16,7 @@ from pelican.plugins.datadirectives.prerender import (
     misses,
     prerender,
 )
+from pelican.plugins.datadirectives.renderer import Renderer
 from pelican.plugins.datadirectives.settings import load_config
 
 from tests.tiny_site import (
@@ -101,10 +101,11 @@ def test_block_bodies_match_the_markdown_preprocessor():
     # Markdown normalises line ends and tabs before the directive preprocessor runs; the body,
     # and so the cache key, must be the very text the reader passes to render_block.
     import markdown
+    from pelican.plugins.datadirectives.directives import block_names as registered_blocks
     from pelican.plugins.datadirectives.markdown_ext import DataDirectivesExtension
 
     class Recorder:
-        block_names = Renderer.block_names
+        block_names = registered_blocks()
         seen = []
 
         def render_block(self, kind, body, *, source, line):

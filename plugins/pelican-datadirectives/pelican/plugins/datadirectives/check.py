@@ -18,10 +18,10 @@ from pathlib import Path
 import markdown
 from pelican.settings import read_settings
 
-from .directives import Renderer
 from .errors import DataPackageError, DirectiveError, DirectiveErrors, Problem
 from .markdown_ext import DataDirectivesExtension, current_source
 from .plugin import display_path, package_index
+from .renderer import Renderer
 from .settings import SettingsError, load_config
 
 

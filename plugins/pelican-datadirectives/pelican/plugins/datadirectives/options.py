@@ -113,9 +113,15 @@ def pair_of_strings(value: Any) -> list[str]:
 
 
 def module_function(value: Any) -> str:
-    """`module:function`, e.g. `bespoke:waffle`."""
+    """`module:function`, e.g. `bespoke:waffle`: a module of the functions folder, by name."""
     if isinstance(value, str) and re.fullmatch(r"[A-Za-z_][\w.]*:[A-Za-z_]\w*", value.strip()):
         return value.strip()
+    if isinstance(value, str) and any(s in value for s in ("/", "\\", "..")):
+        raise DirectiveError(
+            f"{value.strip()!r} names a path, not a module inside the functions folder",
+            fix="write module:function with a dotted module name, without '/' or '..' "
+            "(e.g. bespoke:waffle)",
+        )
     raise DirectiveError(f"expected module:function (e.g. bespoke:waffle), got {_show(value)}")
 
 

@@ -32,9 +32,9 @@ from pelican.generators import Generator
 from pelican.readers import MarkdownReader
 
 from . import figure
-from .directives import Renderer
 from .errors import BuildFailed, DataPackageError, DirectiveErrors, Problem
 from .markdown_ext import DataDirectivesExtension, current_source
+from .renderer import Renderer
 from .settings import load_config
 
 logger = logging.getLogger(__name__)

@@ -33,6 +33,7 @@ import logging
 import os
 from pathlib import Path
 
+from .directives import cached_block_names
 from .errors import DirectiveError
 from .markdown_ext import directive_blocks
 from .parsing import read_yaml
@@ -42,7 +43,6 @@ logger = logging.getLogger(__name__)
 # Below this many misses the pool's start-up (a fresh interpreter importing pandas, Altair and
 # vl-convert, ~1.5 s) costs more than it saves; the normal pass renders them.
 MIN_MISSES = 3
-CACHED_KINDS = ("chart", "table")  # the kinds Renderer caches (datasets are not)
 
 
 def available_cpus() -> int:
@@ -68,8 +68,10 @@ def markdown_files(settings: dict) -> list[Path]:
     ]
 
 
-def blocks(text: str, names=CACHED_KINDS) -> list[tuple[str, str, int]]:
+def blocks(text: str, names=None) -> list[tuple[str, str, int]]:
     """(kind, body, line of the opening fence) for each directive block of a Markdown text.
+
+    `names`: the block names to find; by default the cached ones (the directive registry's).
 
     The lines are normalised the way Python-Markdown does before our preprocessor runs, and
     the blocks are found by the preprocessor's own scanner (markdown_ext.directive_blocks), so
@@ -78,6 +80,7 @@ def blocks(text: str, names=CACHED_KINDS) -> list[tuple[str, str, int]]:
     import markdown
     from markdown.preprocessors import NormalizeWhitespace
 
+    names = cached_block_names() if names is None else names
     lines = NormalizeWhitespace(markdown.Markdown()).run(text.split("\n"))
     return directive_blocks("\n".join(lines), names)
 
@@ -89,7 +92,7 @@ def scan(settings: dict, renderer) -> list[tuple[str, str, str, int, str]]:
     found = []
     for path in markdown_files(settings):
         with pelican_open(str(path)) as text:
-            file_blocks = blocks(text)
+            file_blocks = blocks(text, renderer.cached_block_names)
         for kind, body, line in file_blocks:
             try:
                 options, _ = read_yaml(body)  # libyaml: fast (parsing.py)
@@ -141,7 +144,7 @@ _worker_renderer = None
 def _start_worker(config, package, fingerprint: str) -> None:
     global _worker_renderer
     from . import render
-    from .directives import Renderer
+    from .renderer import Renderer
 
     # Key entries exactly as the parent does, even if a plugin file was saved since the build
     # started (the parent hashed the plugin's source once, at its first key).

@@ -1,18 +1,27 @@
-"""Chart building: validated options plus a pandas DataFrame in, an Altair chart out.
+"""Chart building: validated options plus a pandas DataFrame in, a prepared chart out.
 
-Pure functions, no Pelican and no Markdown: `build_chart(options, frame, width=640)`.
-Every option and every column it names is checked against the frame before Altair sees
-it, so a wrong directive gives a DirectiveError (with `key=` set to the option) that says
-what is wrong and how to fix it, never a blank chart or a Vega stack trace.
+Pure functions, no Pelican and no Markdown:
 
-Where things are:
+    opts = check_chart_options(raw)               # validate; which mark; what applies to it
+    chart = prepare_chart(opts, frame)            # once: check columns, convert, aggregate
+    chart.rows, chart.notes                       # the figure's data table and footer notes
+    chart.spec(640), chart.spec(340)              # the Vega-Lite spec, drawn per width
+
+(`build_chart(raw, frame, width=640)` does all three, for tests and benchmarks.) Every option
+and every column it names is checked against the frame before Altair sees it, so a wrong
+directive gives a DirectiveError (with `key=` set to the option) that says what is wrong and
+how to fix it, never a blank chart or a Vega stack trace.
+
+The marks are registered by name in MARKS below; each declares its options, whether it gets a
+phone drawing and whether it is interactive (marks.py says how to add one). Where things are:
+- marks.py: what a mark is (`Mark`) and what preparing gives (`PreparedChart`);
+- xy.py: the x/y marks (line, area, bar, point), small multiples included;
+- maps.py: `mark: map`, a US choropleth;
+- custom.py: `mark: python`, a function from the configured functions folder;
 - encodings.py: an option like `sum(total):Q` checked against the data, and Altair channels;
 - prepare.py: fold, relabel, aggregate in pandas, rows for the spec (dates as ISO text);
-- xy.py: the x/y marks (line, area, bar, point), small multiples included;
 - labels.py: direct labels at line ends, legend wrapping, label placement, the theme on top;
-- annotations.py: dated rules and labelled points over an x/y chart;
-- maps.py: `mark: map`, a US choropleth;
-- custom.py: `mark: python`, a function from the configured functions folder.
+- annotations.py: dated rules and labelled points over an x/y chart.
 The theme (colours, type, gridlines) comes from chart_theme.py.
 """
 
@@ -23,112 +32,81 @@ from pathlib import Path
 import altair as alt
 import pandas as pd
 
-from ..errors import DirectiveError
-from ..options import (
-    boolean,
-    closest,
-    int_between,
-    list_of,
-    module_function,
-    one_of,
-    pair_of_strings,
-    shorthand_or_mapping,
-    string,
-    validate,
+from ..errors import DirectiveError, closest
+from ..options import one_of, validate
+from ..registry import Registry
+from .custom import PythonMark
+from .maps import MapMark
+from .marks import Mark, PreparedChart
+from .xy import AreaMark, BarMark, LineMark, PointMark
+
+MARKS: Registry[Mark] = Registry(
+    "mark", [LineMark(), AreaMark(), BarMark(), PointMark(), MapMark(), PythonMark()]
 )
-from .annotations import annotation_option
-from .custom import python_chart
-from .labels import set_notes
-from .maps import map_chart
-from .prepare import fold, labels_option, relabel
-from .xy import sort_option, xy_chart
-
-# Charts from `mark: python` functions usually carry a DataFrame: inline it whatever its
-# length (the directive layer caps the rows it lets through).
-alt.data_transformers.disable_max_rows()
 
 
-MARKS = ("line", "area", "bar", "point", "map", "python")
+def _chart_options(marks: Registry[Mark]) -> dict:
+    """`mark` and every option of every mark (an option shared by marks must be one option)."""
+    spec: dict = {"mark": (None, one_of(*marks.names()))}
+    for mark in marks.values():
+        for name, option in mark.options.items():
+            if name in spec and spec[name] != option:
+                raise ValueError(f"marks declare option {name!r} twice, differently ({mark!r})")
+            spec[name] = option
+    return spec
 
 
-CHART_OPTIONS = {
-    "mark": (None, one_of(*MARKS)),
-    "x": (None, shorthand_or_mapping),
-    "y": (None, shorthand_or_mapping),
-    "color": (None, shorthand_or_mapping),
-    "tooltip": (None, list_of(shorthand_or_mapping)),
-    "sort": (None, sort_option),
-    "fold": (None, list_of(string, allow_single=False)),
-    "fold_as": (None, pair_of_strings),
-    "stack": (None, one_of(True, False, "normalize")),
-    "group": (False, boolean),
-    "facet": (None, shorthand_or_mapping),
-    "columns": (None, int_between(1, 12)),
-    "annotations": (None, list_of(annotation_option)),
-    "height": (None, int_between(80, 1200)),
-    "function": (None, module_function),
-    "state": (None, string),
-    "labels": (None, labels_option),
-}
+CHART_OPTIONS = _chart_options(MARKS)
 
-# Which options mean something for which mark (others are refused, not silently ignored).
-# Options every x/y mark takes; each mark adds its own (stacking, bar sorting and grouping).
-_XY = {
-    "x",
-    "y",
-    "color",
-    "tooltip",
-    "fold",
-    "fold_as",
-    "facet",
-    "columns",
-    "annotations",
-    "height",
-    "labels",
-}
-_APPLIES = {
-    "line": _XY | {"stack"},
-    "area": _XY | {"stack"},
-    "bar": _XY | {"stack", "sort", "group"},
-    "point": _XY,
-    "map": {"state", "color", "tooltip", "height", "labels"},
-    "python": {"function", "height"},
-}
+
+def check_mark(opts: dict) -> Mark:
+    """The mark of validated chart options; refuses an option that does not apply to it."""
+    if opts["mark"] is None:
+        raise DirectiveError(
+            f"option 'mark' is required; use one of: {', '.join(MARKS.names())}", key="mark"
+        )
+    mark = MARKS[opts["mark"]]
+    for key, (default, _) in CHART_OPTIONS.items():
+        value = opts.get(key)
+        if key != "mark" and key not in mark.options and value is not None and value != default:
+            raise DirectiveError(
+                f"option {key!r} does not apply to mark: {mark.name}; remove it", key=key
+            )
+    return mark
+
+
+def check_chart_options(options: dict) -> dict:
+    """Validate raw chart options (only the keys of CHART_OPTIONS) and check the mark."""
+    opts = validate(options, CHART_OPTIONS)
+    check_mark(opts)
+    return opts
+
+
+def prepare_chart(
+    opts: dict, frame: pd.DataFrame, functions_dir: str | Path | None = None
+) -> PreparedChart:
+    """Prepare a chart once from validated options (check_chart_options, or the directive's
+    own validation, which checked the mark) and the CSV after the directive's filter.
+    Raises DirectiveError."""
+    mark = MARKS[opts["mark"]]
+    return mark.prepare(opts, frame, Path(functions_dir) if functions_dir else None)
 
 
 def build_chart(
     options: dict, frame: pd.DataFrame, *, width: int = 640, functions_dir: str | Path | None = None
 ) -> alt.TopLevelMixin:
-    """Build the Altair chart a chart directive describes, from its chart options and data.
-
-    `options` holds only the chart keys of CHART_OPTIONS (validated or raw); `frame` is the
-    CSV after the directive's filter; `width` is the rendered width in pixels;
-    `functions_dir` is where `mark: python` looks for modules. Raises DirectiveError.
-    For maps, `chart.dd_notes` lists a note about rows the map cannot show (else empty).
-    """
-    opts = validate(options, CHART_OPTIONS)
-    mark = opts["mark"]
-    if mark is None:
-        raise DirectiveError(
-            f"option 'mark' is required; use one of: {', '.join(MARKS)}", key="mark"
-        )
-    for key, value in opts.items():
-        if key == "mark" or key == "group" and value is False:
-            continue
-        if value is not None and key not in _APPLIES[mark]:
-            raise DirectiveError(
-                f"option {key!r} does not apply to mark: {mark}; remove it", key=key
-            )
-    if mark == "python":
-        chart = python_chart(opts, frame, functions_dir, width)
-    else:
-        if frame.empty:
-            raise DirectiveError("the data has no rows; check the CSV and the filter", key="data")
-        frame = relabel(opts, fold(opts, frame))
-        chart = map_chart(opts, frame, width) if mark == "map" else xy_chart(opts, frame, width)
-    if not hasattr(chart, "dd_notes"):
-        set_notes(chart, [])
-    return chart
+    """Validate, prepare and draw at `width` in one call (tests and benchmarks)."""
+    return prepare_chart(check_chart_options(options), frame, functions_dir).draw(width)
 
 
-__all__ = ["CHART_OPTIONS", "MARKS", "build_chart", "closest"]
+__all__ = [
+    "CHART_OPTIONS",
+    "MARKS",
+    "Mark",
+    "PreparedChart",
+    "build_chart",
+    "check_chart_options",
+    "check_mark",
+    "closest",
+    "prepare_chart",
+]

@@ -11,6 +11,7 @@ Each value is checked and typed like the axis it sits on (a date on a :T axis, a
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import altair as alt
@@ -116,52 +117,77 @@ def _fraction(value: Any, enc: Enc, data: pd.DataFrame) -> float:
     return known.index(value) / max(len(known) - 1, 1) if value in known else 0.5
 
 
-def annotation_layers(
-    items: list[dict], x: Enc, y: Enc, data: pd.DataFrame, plot_width: float
-) -> list[alt.Chart]:
-    """Rules and labelled points, each drawn once (per panel) whatever the data's length."""
-    layers = []
-    text_colour = TOKENS["colors"]["text"][0]
-    size = TOKENS["font_size"]["annotation"]
+@dataclass(frozen=True)
+class Annotation:
+    """One annotation checked against its axes: a rule at `x` or `y`, or a point at both."""
+
+    kind: str  # "rule" or "point"
+    label: str
+    x: Any = None  # typed like the x axis (a Timestamp on a :T axis); None for a y rule
+    y: Any = None  # typed like the y axis; None for an x rule
+    axis: str = ""  # the axis a rule crosses: "x" (a vertical rule) or "y"
+
+
+def resolve_annotations(items: list[dict], x: Enc, y: Enc, data: pd.DataFrame) -> list:
+    """Check each annotation's values against the axes they sit on (done once per chart)."""
+    out = []
     for i, item in enumerate(items, start=1):
         where = f"annotation {i}"
-        # An aggregate down to one row, so the datum-positioned mark is drawn once.
-        one = alt.Chart().transform_aggregate(dd_count="count()")
         if "rule" in item:
             ((axis_name, raw),) = item["rule"].items()
             enc = x if axis_name == "x" else y
             value = _annotation_value(raw, enc, data, f"{where}: rule")
-            if axis_name == "x":
-                align, text = place_label(item["label"], _fraction(value, x, data), plot_width, 5)
-                layers.append(one.mark_rule(strokeDash=[4, 3]).encode(_datum("x", value)))
-                layers.append(
-                    one.mark_text(
-                        align=align,
-                        dx=-5 if align == "right" else 5,
-                        baseline="top",
-                        color=text_colour,
-                        fontSize=size,
-                    ).encode(_datum("x", value), alt.YValue(value=0), alt.TextValue(value=text))
-                )
-            else:
-                layers.append(one.mark_rule(strokeDash=[4, 3]).encode(_datum("y", value)))
-                layers.append(
-                    one.mark_text(
-                        align="right",
-                        baseline="bottom",
-                        dy=-3,
-                        color=text_colour,
-                        fontSize=size,
-                    ).encode(
-                        _datum("y", value),
-                        alt.XValue(value="width"),
-                        alt.TextValue(value=item["label"]),
-                    )
-                )
+            out.append(Annotation("rule", item["label"], axis=axis_name, **{axis_name: value}))
         else:
             xv = _annotation_value(item["point"]["x"], x, data, f"{where}: point x")
             yv = _annotation_value(item["point"]["y"], y, data, f"{where}: point y")
-            align, text = place_label(item["label"], _fraction(xv, x, data), plot_width, 8)
+            out.append(Annotation("point", item["label"], xv, yv))
+    return out
+
+
+def annotation_layers(
+    items: list[Annotation], x: Enc, data: pd.DataFrame, plot_width: float
+) -> list[alt.Chart]:
+    """Rules and labelled points, each drawn once (per panel) whatever the data's length;
+    labels beside an x position go on the side with room in a plot `plot_width` wide."""
+    layers = []
+    text_colour = TOKENS["colors"]["text"][0]
+    size = TOKENS["font_size"]["annotation"]
+    for item in items:
+        # An aggregate down to one row, so the datum-positioned mark is drawn once.
+        one = alt.Chart().transform_aggregate(dd_count="count()")
+        if item.kind == "rule" and item.axis == "x":
+            value = item.x
+            align, text = place_label(item.label, _fraction(value, x, data), plot_width, 5)
+            layers.append(one.mark_rule(strokeDash=[4, 3]).encode(_datum("x", value)))
+            layers.append(
+                one.mark_text(
+                    align=align,
+                    dx=-5 if align == "right" else 5,
+                    baseline="top",
+                    color=text_colour,
+                    fontSize=size,
+                ).encode(_datum("x", value), alt.YValue(value=0), alt.TextValue(value=text))
+            )
+        elif item.kind == "rule":
+            value = item.y
+            layers.append(one.mark_rule(strokeDash=[4, 3]).encode(_datum("y", value)))
+            layers.append(
+                one.mark_text(
+                    align="right",
+                    baseline="bottom",
+                    dy=-3,
+                    color=text_colour,
+                    fontSize=size,
+                ).encode(
+                    _datum("y", value),
+                    alt.XValue(value="width"),
+                    alt.TextValue(value=item.label),
+                )
+            )
+        else:
+            xv, yv = item.x, item.y
+            align, text = place_label(item.label, _fraction(xv, x, data), plot_width, 8)
             pos = [_datum("x", xv), _datum("y", yv)]
             layers.append(
                 one.mark_point(filled=False, size=90, strokeWidth=1.5, color=text_colour).encode(

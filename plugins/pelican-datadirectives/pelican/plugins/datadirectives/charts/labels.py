@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import math
-from functools import lru_cache
 from typing import Any
 
 import altair as alt
@@ -31,22 +30,12 @@ def direct_labels_fit(values: pd.Series, width: int) -> bool:
     return longest * CHAR_WIDTH * TOKENS["font_size"]["direct_label"] <= width / 3
 
 
-def set_notes(chart: alt.TopLevelMixin, notes: list[str]) -> None:
-    # Altair's __setattr__ would put the attribute into the spec; keep it beside it.
-    object.__setattr__(chart, "dd_notes", notes)
-
-
-@lru_cache(maxsize=1)
-def _config() -> alt.Config:
-    return alt.Config(**vega_config())
-
-
 def finish(chart: alt.TopLevelMixin, **props: Any) -> alt.TopLevelMixin:
     """Apply the theme, transparent background and sizing to a top-level chart."""
     chart = chart.properties(**props) if props else chart
     # Set directly: `properties(config=...)` re-validates the whole theme on every chart.
     chart.background = "transparent"
-    chart.config = _config()
+    chart.config = alt.Config(**vega_config())
     return chart
 
 

@@ -8,7 +8,7 @@ chart's notes for the figure's footer; states without a row are painted "no data
 from __future__ import annotations
 
 import json
-from functools import lru_cache
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -18,17 +18,24 @@ import pandas as pd
 from .. import us_states
 from ..chart_theme import TOKENS
 from ..errors import DirectiveError
-from ..options import did_you_mean
-from .encodings import color_channel, require_column, resolve, tooltip_channel, vl_field
-from .labels import finish, legend_columns, set_notes
-from .prepare import prepare_data, to_records
+from ..options import did_you_mean, string
+from .encodings import (
+    Enc,
+    color_channel,
+    require_column,
+    resolve,
+    tooltip_channel,
+    vl_field,
+)
+from .labels import finish, legend_columns
+from .marks import SHARED_OPTIONS, Mark, PreparedChart
+from .prepare import prepare_data, shaped, to_records
 
 GEO_FILE = Path(__file__).parent.parent / "geo" / "states-10m.json"
 
 
-@lru_cache(maxsize=1)
-def _topology() -> str:
-    """The state shapes as compact JSON text.
+def topology() -> str:
+    """The state shapes as compact JSON text (read once per map: in `prepare`, not per width).
 
     Inlined as a string (Vega-Lite parses it with the topojson format), not as a dict:
     Altair copies and walks every nested list of a dict on each method call, which costs
@@ -37,114 +44,164 @@ def _topology() -> str:
     return json.dumps(json.loads(GEO_FILE.read_text(encoding="utf-8")), separators=(",", ":"))
 
 
-def map_chart(opts: dict, frame: pd.DataFrame, width: int) -> alt.TopLevelMixin:
-    if not opts["state"]:
-        raise DirectiveError(
-            "mark: map needs state: <column> holding state names, postal codes or FIPS codes",
-            key="state",
-        )
-    state = opts["state"]
-    require_column(state, frame, "state")
-    converted: dict[str, pd.Series] = {}
-    color = resolve("color", opts["color"], frame, converted) if opts["color"] else None
-    if color is not None and color.aggregate:
-        raise DirectiveError(
-            "color: a map takes one row per state; aggregate the CSV first or use a plain column",
-            key="color",
-        )
-    tips = [
-        resolve("tooltip", t, frame, converted, f"tooltip item {i}")
-        for i, t in enumerate(opts["tooltip"] or [], start=1)
-    ]
-    if any(t.aggregate for t in tips):
-        raise DirectiveError(
-            "tooltip: a map takes one row per state, so its tooltips are plain columns "
-            "(e.g. total:Q, not sum(total):Q)",
-            key="tooltip",
-        )
-    matched, not_shown, seen = [], [], {}
-    for position, raw in enumerate(frame[state].tolist()):
-        hit = us_states.lookup(raw)
-        if hit is None:
-            if pd.isna(raw) or str(raw).strip() == "":
+MAP_OPTIONS = {
+    "state": (None, string),
+    "color": SHARED_OPTIONS["color"],
+    "tooltip": SHARED_OPTIONS["tooltip"],
+    "height": SHARED_OPTIONS["height"],
+    "labels": SHARED_OPTIONS["labels"],
+}
+
+
+@dataclass(frozen=True)
+class MapState:
+    """A map prepared once: one row per drawable state, its colour and tooltips."""
+
+    opts: dict
+    state: str  # the column of state names (the map's own names after prepare)
+    color: Enc | None
+    tips: list[Enc]
+    fields: list[str]  # the columns besides `state` that the shapes look up
+    domain: list[str] | None  # a category colour's values, in legend order
+    shapes: str  # the topology, as JSON text
+
+
+class MapMark(Mark):
+    """`mark: map`: a US choropleth; one drawing (it scales well), static unless asked."""
+
+    name = "map"
+    options = MAP_OPTIONS
+    phone_drawing = False
+    # Maps stay static unless asked: their shapes would add ~40 KB (gzip) to the page, and
+    # the data table beside the map already gives every state's value.
+    interactive = False
+    whole_pixels = True
+
+    def prepare(self, opts: dict, frame: pd.DataFrame, functions_dir: Path | None) -> PreparedChart:
+        frame = shaped(opts, frame)
+        if not opts["state"]:
+            raise DirectiveError(
+                "mark: map needs state: <column> holding state names, postal codes or FIPS codes",
+                key="state",
+            )
+        state = opts["state"]
+        require_column(state, frame, "state")
+        converted: dict[str, pd.Series] = {}
+        color = resolve("color", opts["color"], frame, converted) if opts["color"] else None
+        if color is not None and color.aggregate:
+            raise DirectiveError(
+                "color: a map takes one row per state; aggregate the CSV first or use a plain "
+                "column",
+                key="color",
+            )
+        tips = [
+            resolve("tooltip", t, frame, converted, f"tooltip item {i}")
+            for i, t in enumerate(opts["tooltip"] or [], start=1)
+        ]
+        if any(t.aggregate for t in tips):
+            raise DirectiveError(
+                "tooltip: a map takes one row per state, so its tooltips are plain columns "
+                "(e.g. total:Q, not sum(total):Q)",
+                key="tooltip",
+            )
+        matched, not_shown, seen = [], [], {}
+        for position, raw in enumerate(frame[state].tolist()):
+            hit = us_states.lookup(raw)
+            if hit is None:
+                if pd.isna(raw) or str(raw).strip() == "":
+                    raise DirectiveError(
+                        f"state: column {state!r} has an empty cell; fill it or filter that "
+                        "row out",
+                        key="state",
+                    )
+                hint = did_you_mean(str(raw).title(), us_states.names())
                 raise DirectiveError(
-                    f"state: column {state!r} has an empty cell; fill it or filter that row out",
+                    f"state: {raw!r} in column {state!r} is not a US state, "
+                    f"territory, postal code or FIPS code{hint}",
                     key="state",
                 )
-            hint = did_you_mean(str(raw).title(), us_states.names())
-            raise DirectiveError(
-                f"state: {raw!r} in column {state!r} is not a US state, "
-                f"territory, postal code or FIPS code{hint}",
-                key="state",
-            )
-        fips, name = hit
-        if fips in seen:
-            raise DirectiveError(
-                f"state: {name} appears in more than one row ({seen[fips]!r} and {raw!r}); a "
-                "map takes one row per state, so filter the data (e.g. to one date)",
-                key="state",
-            )
-        seen[fips] = raw
-        if fips in us_states.DRAWABLE:
-            matched.append((position, name))
-        else:
-            not_shown.append(name)
-    encs = [e for e in [color, *tips] if e]
-    data = prepare_data(frame, encs, converted)
-    if state not in data.columns:
-        data.insert(0, state, frame[state].to_numpy())
-    data = data.iloc[[p for p, _ in matched]].copy()
-    data[state] = [name for _, name in matched]  # the map's own names, for the table too
-    data = data.loc[:, ~data.columns.duplicated()].sort_values(state, kind="mergesort")
-    rows = to_records(data)
-    height = opts["height"] or round(width * 0.62)
-    nodata = TOKENS["colors"]["no_data"][0]
-    fields = [c for c in data.columns if c != state]
-    lookup = alt.LookupData(
-        data=alt.Data(values=rows),
-        key=vl_field(state),
-        fields=[vl_field(state), *[vl_field(f) for f in fields]],
-    )
-    shapes = alt.Data(values=_topology(), format=alt.DataFormat(type="topojson", feature="states"))
-    if color is None:  # a presence map: states with a row in the theme's first colour
-        present = f"isValid(datum[{json.dumps(state)}])"
-        fill: Any = alt.condition(present, alt.value(TOKENS["categorical"][0]), alt.value(nodata))
-    else:
-        # A state without a row has a null value. On a quantitative scale the theme's
-        # scale.invalid paints it "no data"; a category scale would show "null", so test.
-        fill = color_channel(color, legend=True)
-        if color.type in "NO":
+            fips, name = hit
+            if fips in seen:
+                raise DirectiveError(
+                    f"state: {name} appears in more than one row ({seen[fips]!r} and {raw!r}); "
+                    "a map takes one row per state, so filter the data (e.g. to one date)",
+                    key="state",
+                )
+            seen[fips] = raw
+            if fips in us_states.DRAWABLE:
+                matched.append((position, name))
+            else:
+                not_shown.append(name)
+        encs = [e for e in [color, *tips] if e]
+        data = prepare_data(frame, encs, converted)
+        if state not in data.columns:
+            data.insert(0, state, frame[state].to_numpy())
+        data = data.iloc[[p for p, _ in matched]].copy()
+        data[state] = [name for _, name in matched]  # the map's own names, for the table too
+        data = data.loc[:, ~data.columns.duplicated()].sort_values(state, kind="mergesort")
+        domain = None
+        if color is not None and color.type in "NO":
             if isinstance(color.sort, list):
                 domain = [str(v) for v in color.sort]
             else:
                 domain = sorted({str(v) for v in data[color.field].dropna()})
-            fill = color_channel(
-                color,
-                legend=True,
-                domain=domain,
-                legend_columns=legend_columns(color, domain, width),
+        notes = []
+        if not_shown:
+            notes.append("Not shown on the map: " + ", ".join(sorted(set(not_shown))) + ".")
+        state_ = MapState(
+            opts=opts,
+            state=state,
+            color=color,
+            tips=tips,
+            fields=[c for c in data.columns if c != state],
+            domain=domain,
+            shapes=topology(),
+        )
+        return PreparedChart(self, opts, to_records(data), tuple(notes), state_)
+
+    def draw(self, chart: PreparedChart, width: int) -> alt.TopLevelMixin:
+        s: MapState = chart.state
+        state, color = s.state, s.color
+        height = s.opts["height"] or round(width * 0.62)
+        nodata = TOKENS["colors"]["no_data"][0]
+        lookup = alt.LookupData(
+            data=alt.Data(values=chart.rows),
+            key=vl_field(state),
+            fields=[vl_field(state), *[vl_field(f) for f in s.fields]],
+        )
+        shapes = alt.Data(values=s.shapes, format=alt.DataFormat(type="topojson", feature="states"))
+        if color is None:  # a presence map: states with a row in the theme's first colour
+            present = f"isValid(datum[{json.dumps(state)}])"
+            fill: Any = alt.condition(
+                present, alt.value(TOKENS["categorical"][0]), alt.value(nodata)
             )
-            valid = f"isValid(datum[{json.dumps(color.field)}])"
-            fill = alt.condition(valid, fill, alt.value(nodata))
-    tooltip = [alt.Tooltip(field="properties.name", type="nominal", title="State")]
-    tooltip += [tooltip_channel(e) for e in ([color] if color else []) + tips]
-    chart = (
-        alt.Chart(shapes)
-        # Only the shapes albersUsa can draw (FIPS below 60: the states and DC).
-        .transform_filter("toNumber(datum.id) < 60")
-        .transform_lookup(lookup="properties.name", from_=lookup)
-        .mark_geoshape(invalid="show")
-        .encode(color=fill, tooltip=tooltip)
-        .project(type="albersUsa")
-    )
-    chart = finish(
-        chart,
-        width=width,
-        height=height,
-        autosize=alt.AutoSizeParams(type="fit", contains="padding"),
-    )
-    notes = []
-    if not_shown:
-        notes.append("Not shown on the map: " + ", ".join(sorted(set(not_shown))) + ".")
-    set_notes(chart, notes)
-    return chart
+        else:
+            # A state without a row has a null value. On a quantitative scale the theme's
+            # scale.invalid paints it "no data"; a category scale would show "null", so test.
+            fill = color_channel(color, legend=True)
+            if s.domain is not None:
+                fill = color_channel(
+                    color,
+                    legend=True,
+                    domain=s.domain,
+                    legend_columns=legend_columns(color, s.domain, width),
+                )
+                valid = f"isValid(datum[{json.dumps(color.field)}])"
+                fill = alt.condition(valid, fill, alt.value(nodata))
+        tooltip = [alt.Tooltip(field="properties.name", type="nominal", title="State")]
+        tooltip += [tooltip_channel(e) for e in ([color] if color else []) + s.tips]
+        top = (
+            alt.Chart(shapes)
+            # Only the shapes albersUsa can draw (FIPS below 60: the states and DC).
+            .transform_filter("toNumber(datum.id) < 60")
+            .transform_lookup(lookup="properties.name", from_=lookup)
+            .mark_geoshape(invalid="show")
+            .encode(color=fill, tooltip=tooltip)
+            .project(type="albersUsa")
+        )
+        return finish(
+            top,
+            width=width,
+            height=height,
+            autosize=alt.AutoSizeParams(type="fit", contains="padding"),
+        )

@@ -1,6 +1,7 @@
 """Data preparation: the directive's frame made into the rows the chart embeds.
 
-`fold` turns wide columns into long rows, `relabel` shows readers names instead of codes,
+`shaped` is every data mark's first step: `fold` turns wide columns into long rows, and
+`relabel` shows readers names instead of codes (it also renames the values in sort orders);
 `prepare_data` keeps the columns the chart uses and aggregates in pandas (so a spec embeds one
 row per group, never the raw rows), and `to_records` makes JSON-ready rows with dates as ISO
 text, so the output never depends on the build machine's time zone.
@@ -27,6 +28,13 @@ def labels_option(value: Any) -> dict:
             key="labels",
         )
     return {str(k): string(v) for k, v in value.items()}
+
+
+def shaped(opts: dict, frame: pd.DataFrame) -> pd.DataFrame:
+    """The directive's rows, folded and relabelled as the options say (a mark's first step)."""
+    if frame.empty:
+        raise DirectiveError("the data has no rows; check the CSV and the filter", key="data")
+    return relabel(opts, fold(opts, frame))
 
 
 def relabel(opts: dict, frame: pd.DataFrame) -> pd.DataFrame:

@@ -13,20 +13,29 @@ from __future__ import annotations
 
 from html import escape
 
-from .figure import ROOT_MARKER
-from .formats import format_date
-from .options import int_between, validate
+from ..errors import DirectiveError
+from ..figure import ROOT_MARKER
+from ..formats import format_date
+from ..options import int_between
+from .base import Context, Directive, Rendered
 
 OPTIONS = {"heading_level": (2, int_between(2, 4))}
 
 
-def render_catalog(options: dict, package: dict, output_data_dir: str) -> str:
+class DatasetsDirective(Directive):
+    """Not cached: it reads only the data package, which every build loads anyway."""
+
+    name = "datasets"
+    options = OPTIONS
+
+    def render(self, opts: dict, ctx: Context) -> Rendered:
+        return Rendered(catalog(opts, ctx.package, ctx.config.output_data_dir))
+
+
+def catalog(opts: dict, package: dict, output_data_dir: str) -> str:
     """HTML for every resource in `package` ({csv name: metadata dict})."""
-    opts = validate(options or {}, OPTIONS)
     h = f"h{opts['heading_level']}"
     if not package:
-        from .errors import DirectiveError
-
         raise DirectiveError(
             "there is no datapackage.json in DATA_DIRECTIVES['DATA_DIR'] to list; describe "
             "the CSVs in one first (https://datapackage.org/standard/data-package/)"

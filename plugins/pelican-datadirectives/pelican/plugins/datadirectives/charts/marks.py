@@ -1,0 +1,92 @@
+"""What a mark is: its options as data, how it is prepared once, and how it is drawn per width.
+
+A mark (`mark: line`, `mark: map`, ...) is a subclass of `Mark` registered by name in
+charts/__init__.py's MARKS. It declares
+
+- `name`, and `options`: {option: (default, validator)}, the chart options it takes besides
+  `mark` (an option another mark takes is refused for this one: "does not apply"); options
+  several marks share come from SHARED_OPTIONS;
+- `phone_drawing`: whether a second, narrower drawing is made for phones (charts whose type
+  would shrink below reading size); `interactive`: whether the chart is live in the browser
+  by default (the `interactive` option and the INTERACTIVE setting still decide);
+  `whole_pixels`: whether the SVG's path coordinates are rounded to whole pixels (page weight
+  of maps);
+- `prepare(opts, frame, functions_dir)`: everything that depends on the data and not on the
+  width, done once per chart: check every option and column against the frame (raising
+  DirectiveError with `key=` the option), convert, aggregate; returns a `PreparedChart` with
+  the rows the chart embeds (the figure's data table) and notes for its footer;
+- `draw(chart, width)`: the Altair chart at one width, from the prepared chart; it raises
+  nothing an author can cause (every check was made in `prepare`), and changes nothing in
+  the prepared chart (it is drawn again at another width).
+
+How to add a mark (e.g. `timeline`): write charts/timeline.py with a `Mark` subclass (take
+xy.py or maps.py as the model), add an instance to MARKS in charts/__init__.py, document its
+options under "Chart" in docs/directives.md (tests/test_docs.py fails until they are), and
+add tests beside tests/test_charts.py: every option, every error, rendered with vl-convert.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, ClassVar
+
+import altair as alt
+import pandas as pd
+
+from ..options import int_between, list_of, shorthand_or_mapping
+from .prepare import labels_option
+
+# Options several marks take, declared once so that each means one thing everywhere (the
+# registry refuses two different declarations of one option name).
+SHARED_OPTIONS = {
+    "color": (None, shorthand_or_mapping),
+    "tooltip": (None, list_of(shorthand_or_mapping)),
+    "height": (None, int_between(80, 1200)),
+    "labels": (None, labels_option),
+}
+
+
+@dataclass(frozen=True)
+class PreparedChart:
+    """A chart validated, loaded and aggregated once, ready to be drawn at any width."""
+
+    mark: Mark
+    options: dict  # the validated chart options
+    rows: list[dict]  # the rows the chart embeds (JSON-ready), for the figure's data table
+    notes: tuple[str, ...]  # notes for the figure's footer (e.g. places a map cannot show)
+    state: Any  # what the mark's `draw` needs (resolved encodings, prepared data)
+
+    def draw(self, width: int) -> alt.TopLevelMixin:
+        """The Altair chart at `width` pixels."""
+        return self.mark.draw(self, width)
+
+    def spec(self, width: int) -> dict:
+        """The Vega-Lite spec at `width` pixels."""
+        return self.mark.spec(self, width)
+
+
+class Mark:
+    """A kind of chart. Subclasses set the class attributes and implement prepare and draw."""
+
+    name: ClassVar[str]
+    options: ClassVar[Mapping[str, tuple[Any, Any]]] = {}
+    phone_drawing: ClassVar[bool] = True
+    interactive: ClassVar[bool] = True
+    whole_pixels: ClassVar[bool] = False
+
+    def prepare(self, opts: dict, frame: pd.DataFrame, functions_dir: Path | None) -> PreparedChart:
+        raise NotImplementedError
+
+    def draw(self, chart: PreparedChart, width: int) -> alt.TopLevelMixin:
+        raise NotImplementedError
+
+    def spec(self, chart: PreparedChart, width: int) -> dict:
+        """The Vega-Lite spec of `draw`."""
+        # Every option and column was checked in `prepare`; Altair's schema pass would cost
+        # ~30 ms per drawing, and vl-convert still rejects an invalid spec loudly.
+        return self.draw(chart, width).to_dict(validate=False)
+
+    def __repr__(self) -> str:
+        return f"<mark {self.name}>"

@@ -1,0 +1,150 @@
+"""What a directive is: a name, its options as data, and how it renders; and what it may use.
+
+A directive is a subclass of `Directive` registered by name in directives/__init__.py. The
+Renderer (renderer.py) reads a block's YAML, validates it against `options` (options.validate:
+one mechanism, one message shape), and calls `render(opts, context)`, which returns a
+`Rendered` record: the HTML, and what the plugin needs after reading (the CSVs the figure
+links to, a share-card spec). Faults are raised as DirectiveError with `key=` the option they
+concern; the Renderer reports them at that option's line.
+
+`Context` is what a directive may use: the settings, the data package, the build's table
+loader, and the helpers every figure shares (source line, filtered frame, links).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from .. import figure, values
+from ..data import apply_filters, load_table
+from ..errors import DirectiveError
+from ..formats import format_date
+from ..options import REQUIRED, text, validate
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """What a directive made: its HTML and what the plugin needs after reading."""
+
+    html: str
+    csvs: tuple[str, ...] = ()  # CSV names under data/ the figure links to (copied to output)
+    card: dict | None = None  # the Vega-Lite spec of a share card (a page's first chart)
+
+    def entry(self) -> dict:
+        """The render-cache entry (JSON)."""
+        return {"html": self.html, "csvs": list(self.csvs), "card": self.card}
+
+    @classmethod
+    def from_entry(cls, entry: dict) -> Rendered:
+        return cls(entry["html"], tuple(entry.get("csvs", ())), entry.get("card"))
+
+
+class Directive:
+    """A directive. Subclasses set `name` and `options` and implement `render`.
+
+    `block`: written as a fenced ```name block of YAML options (else inline, like values);
+    `cached`: its HTML goes into the render cache, keyed by its text and the bytes of the
+    CSV named by its `data` option (so prerender.py can render it ahead, in parallel).
+    """
+
+    name: ClassVar[str]
+    options: ClassVar[dict[str, tuple[Any, Any]]] = {}
+    block: ClassVar[bool] = True
+    cached: ClassVar[bool] = False
+
+    def check(self, raw: dict) -> dict:
+        """The options, validated (once) against `options`."""
+        return validate(raw, self.options)
+
+    def render(self, opts: dict, ctx: Context) -> Rendered:
+        raise NotImplementedError
+
+    def __repr__(self) -> str:
+        return f"<directive {self.name}>"
+
+
+def figure_id(value) -> str:
+    """An `id:` option: lowercase letters, digits and hyphens."""
+    value = text(value)
+    if not figure.slugify(value) == value:
+        raise DirectiveError(
+            f"ids use lowercase letters, digits and hyphens, e.g. {figure.slugify(value)!r}"
+        )
+    return value
+
+
+def as_of_date(value) -> str:
+    """An `as_of:` option, as the date readers see."""
+    return format_date(text(value))
+
+
+def filters(value):
+    """A `filter:` option: one condition or a list of them (data.apply_filters reads them)."""
+    return value if isinstance(value, list) else [value]
+
+
+# Options every figure directive (chart, table) shares.
+FIGURE_OPTIONS = {
+    "data": (REQUIRED, text),
+    "title": (REQUIRED, text),
+    "subtitle": (None, text),
+    "source": (None, text),
+    "as_of": (None, as_of_date),
+    "notes": (None, text),
+    "filter": (None, filters),
+    "id": (None, figure_id),
+}
+
+
+@dataclass
+class Context:
+    """What a directive may use while rendering: build-wide, read-only."""
+
+    config: Any  # settings.Config
+    package: dict = field(default_factory=dict)  # CSV name -> {title, sources, as_of, ...}
+    dry_run: bool = False  # check everything, draw nothing (`make check`)
+
+    def meta(self, csv_name) -> dict:
+        """The data package's description of a CSV ({} if none)."""
+        return self.package.get(str(csv_name).strip(), {})
+
+    def source_line(self, opts: dict) -> tuple[str, str]:
+        """The source and 'as of' text: the directive's own, else the data package's."""
+        info = self.meta(opts["data"])
+        source = opts["source"] or values.source_text(info)
+        if not source:
+            raise DirectiveError(
+                f"no source for {opts['data']}: add 'source:' to the directive, or sources "
+                "to its resource in datapackage.json",
+                key="source",
+            )
+        as_of = opts["as_of"] or (format_date(info["as_of"]) if info.get("as_of") else None)
+        if not as_of:
+            raise DirectiveError(
+                f"no 'as of' date for {opts['data']}: add 'as_of: YYYY-MM-DD' to the directive,"
+                " or 'as_of' to its resource in datapackage.json",
+                key="as_of",
+            )
+        return source, as_of
+
+    def frame(self, opts: dict):
+        """(table, rows after the directive's filter); no rows is an error unless `empty:`."""
+        table = load_table(opts["data"], self.config.data_dir)
+        frame = apply_filters(table.frame, opts["filter"], table.name)
+        if frame.empty and not opts.get("empty"):
+            detail = " after the filter" if opts["filter"] else ""
+            raise DirectiveError(
+                f"{table.name} has no rows{detail}; a chart needs data "
+                "(check the filter values against the CSV)",
+                key="filter" if opts["filter"] else "data",
+            )
+        return table, frame
+
+    def csv_href(self, name: str) -> str:
+        """The link to a CSV's copy in the output, from any page."""
+        return f"{figure.ROOT_MARKER}/{self.config.output_data_dir}/{name}"
+
+    def root_href(self, path: str) -> str:
+        """A site-relative path as a link that works from any page (see plugin.relative_root)."""
+        return f"{figure.ROOT_MARKER}/{path.lstrip('/')}"

@@ -1,0 +1,160 @@
+"""The `chart` directive: a CSV drawn as an accessible figure (SVG, data table, source line).
+
+    ```chart
+    data: agreements_by_month.csv
+    mark: line
+    x: month:T
+    y: total:Q
+    title: 287(g) agreements grew tenfold in a year
+    description: Line chart. Agreements rose from 135 in January 2025 to 1,425 in Feb. 2026.
+    ```
+
+Every option: docs/directives.md, "Chart". The options are the figure's own (FIGURE_OPTIONS,
+`description`, `interactive`) plus every mark's (charts.CHART_OPTIONS), validated once; the
+chart is prepared once (charts.prepare_chart: columns checked, data aggregated) and drawn per
+width: the wide SVG, and a phone drawing for marks that ask for one. The data table shows the
+rows the prepared chart embeds, never rows found by searching the spec.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from typing import TYPE_CHECKING
+
+from .. import figure, render
+from ..errors import DirectiveError
+from ..options import REQUIRED, boolean, text
+from .base import FIGURE_OPTIONS, Context, Directive, Rendered
+
+if TYPE_CHECKING:
+    from ..charts import Mark, PreparedChart
+
+CHART_FIGURE_OPTIONS = {
+    **FIGURE_OPTIONS,
+    "description": (REQUIRED, text),
+    "interactive": (None, boolean),
+}
+
+
+class ChartDirective(Directive):
+    name = "chart"
+    cached = True
+
+    # The charts package (Altair, pandas) is imported only when a chart is checked or drawn:
+    # a warm build, every chart from the cache, never loads it.
+    @property
+    def options(self) -> dict:
+        from .. import charts
+
+        return {**CHART_FIGURE_OPTIONS, **charts.CHART_OPTIONS}
+
+    def check(self, raw: dict) -> dict:
+        from .. import charts
+
+        opts = super().check(raw)
+        charts.check_mark(opts)
+        return opts
+
+    def render(self, opts: dict, ctx: Context) -> Rendered:
+        from .. import charts
+
+        config = ctx.config
+        source, as_of = ctx.source_line(opts)
+        table, frame = ctx.frame(opts)
+        chart_opts = {k: opts[k] for k in charts.CHART_OPTIONS}
+        chart = charts.prepare_chart(chart_opts, frame, config.functions_dir)
+        rows = tidy_dates(chart.rows)
+        if len(rows) > config.max_rows:
+            raise DirectiveError(
+                f"the chart would embed {len(rows):,} rows of {table.name} (limit "
+                f"{config.max_rows:,}); aggregate (e.g. 'y: sum(total):Q') or add a "
+                "filter, or raise DATA_DIRECTIVES['MAX_ROWS']",
+                key="data",
+            )
+        if ctx.dry_run:
+            return Rendered("", (str(opts["data"]).strip(),))
+        vl = chart.spec(config.width)
+        fig_id = "fig-" + (opts["id"] or figure.slugify(opts["title"]))
+        # Ids come from the chart's own spec only, so editing the plugin does not churn them.
+        prefix = "dd" + hashlib.sha256(render.canonical_json(vl).encode()).hexdigest()[:8]
+        graphic = drawings(chart, vl, config, fig_id, prefix)
+        notes = " ".join(n for n in [opts["notes"], *chart.notes] if n)
+        columns = list(rows[0]) if rows else []
+        parts = [
+            f'<figure class="dd-figure dd-chart" id="{fig_id}" data-dd-key="{prefix}">',
+            figure.caption(fig_id, opts["title"], opts["subtitle"]),
+            f'<div class="dd-graphic">{graphic}</div>',
+            f'<p class="dd-desc dd-visually-hidden" id="{fig_id}-desc">'
+            f"{figure.escape(opts['description'])}</p>",
+            live_spec(opts, chart.mark, vl, config),
+            figure.meta(source, as_of, notes or None, ctx.csv_href(table.name)),
+            '<details class="dd-data"><summary>Data table</summary>',
+            figure.data_table(
+                rows[: config.table_max_rows],
+                columns,
+                caption_text=f"Data for the chart: {opts['title']}",
+                table_id=f"{fig_id}-table",
+                total_rows=len(rows),
+            ),
+            "</details></figure>",
+        ]
+        card = {**vl, "title": {"text": opts["title"], "subtitle": f"Source: {source}"}}
+        return Rendered("".join(parts), (str(opts["data"]).strip(),), card)
+
+
+def drawings(chart: PreparedChart, vl: dict, config, fig_id: str, prefix: str) -> str:
+    """The static SVG, plus a narrower drawing for phones where the wide one would shrink its
+    type below reading size (the mark says whether it wants one), from the same prepared chart."""
+    wide = render.to_svg(vl)
+    if chart.mark.whole_pixels:
+        wide = figure.whole_pixel_paths(wide)
+    if not chart.mark.phone_drawing or config.narrow_width >= config.width:
+        return figure.accessible_svg(wide, fig_id, prefix)
+    narrow = render.to_svg(chart.spec(config.narrow_width))
+    return figure.accessible_svg(wide, fig_id, prefix, "dd-wide dd-has-narrow") + (
+        figure.accessible_svg(narrow, fig_id, prefix + "n", "dd-narrow")
+    )
+
+
+def live_spec(opts: dict, mark: Mark, vl: dict, config) -> str:
+    """The compiled Vega spec the browser runtime swaps in (docs/interactive.md)."""
+    live = opts["interactive"]
+    if live is None:
+        live = config.interactive and mark.interactive
+    if not live:
+        return ""
+    from ..interactive import InteractiveSpecError, interactive_spec
+
+    try:
+        spec = interactive_spec(vl)
+    except InteractiveSpecError as exc:
+        raise DirectiveError(
+            f"this chart cannot be made interactive ({exc}); add 'interactive: false'",
+            key="interactive",
+        ) from None
+    return f'<script type="application/json" class="dd-spec">{spec}</script>'
+
+
+_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}(T00:00:00(\.000)?Z?)?$")
+
+
+def tidy_dates(rows: list[dict]) -> list[dict]:
+    """Show a date column at the precision its data has: a month column drawn as
+    2025-01-01 is shown as 2025-01 in the data table, a year column as 2025."""
+    if not rows:
+        return rows
+    cut = {}
+    for column in rows[0]:
+        cells = [r.get(column) for r in rows]
+        if not all(isinstance(c, str) and _ISO_DAY.match(c) for c in cells):
+            continue
+        if all(c[4:10] == "-01-01" for c in cells):
+            cut[column] = 4
+        elif all(c[7:10] == "-01" for c in cells):
+            cut[column] = 7
+        else:
+            cut[column] = 10
+    if not cut:
+        return rows
+    return [{k: (v[: cut[k]] if k in cut else v) for k, v in r.items()} for r in rows]

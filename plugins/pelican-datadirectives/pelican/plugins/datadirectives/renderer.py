@@ -1,0 +1,168 @@
+"""The Renderer: directive text in, HTML out, through the directive registry and the cache.
+
+One Renderer per build (Pelican reuses one Markdown extension for every file), so it holds
+only build-wide things: settings, the data package, the render cache, the registry of
+directives, and the records the plugin needs after reading (CSVs used, share-card specs,
+values printed). For a ```name block it:
+
+1. reads the YAML body, locating each key's line (parsing.read_yaml);
+2. looks the block up in the render cache when the directive is `cached` (a hit is the HTML
+   of a block that rendered before: valid, so not validated again);
+3. otherwise validates the options once (`directive.check`) and renders
+   (`directive.render(opts, context)`), then stores the result;
+4. reports a fault at the line of the option it concerns, else at the opening fence.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from dataclasses import dataclass, field
+
+from . import render
+from .data import resolve_csv
+from .directives import (
+    DIRECTIVES,
+    Context,
+    Directive,
+    Rendered,
+    block_names,
+    cached_block_names,
+)
+from .errors import DirectiveError
+from .parsing import read_yaml
+from .registry import Registry
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class Records:
+    """What reading the content found, for the plugin's work after reading."""
+
+    csvs: set = field(default_factory=set)  # CSV names under data/ that pages link to
+    cards: dict = field(default_factory=dict)  # source path -> Vega-Lite spec of its first chart
+    printed: dict = field(default_factory=dict)  # (source, line, expr) -> text printed
+    counts: Counter = field(default_factory=Counter)  # directive name -> times rendered
+
+    @property
+    def charts(self) -> int:
+        return self.counts["chart"]
+
+    @property
+    def tables(self) -> int:
+        return self.counts["table"]
+
+    @property
+    def values(self) -> int:
+        return self.counts["value"]
+
+
+class Renderer:
+    """Turns directive text into HTML. One per build."""
+
+    def __init__(
+        self,
+        config,
+        package: dict | None = None,
+        *,
+        dry_run: bool = False,
+        directives: Registry[Directive] = DIRECTIVES,
+    ):
+        self.config = config
+        self.dry_run = dry_run  # check everything, render nothing (`make check`)
+        self.package = package or {}  # CSV name -> {title, sources, as_of, ...}
+        self.directives = directives
+        self.context = Context(config, self.package, dry_run)
+        self.cache = render.Cache(config.cache_dir)
+        self.records = Records()
+
+    @property
+    def block_names(self) -> tuple[str, ...]:
+        """The names of the block directives (```name), for the Markdown extension."""
+        return block_names(self.directives)
+
+    @property
+    def cached_block_names(self) -> tuple[str, ...]:
+        """The block directives whose HTML is cached (prerender.py renders those ahead)."""
+        return cached_block_names(self.directives)
+
+    # -- blocks ---------------------------------------------------------------------------
+
+    def render_block(self, kind: str, body: str, *, source: str, line: int) -> str:
+        """Render a ```kind block whose opening fence is on `line` of `source`."""
+        directive = self.directives[kind]
+        key_lines: dict[str, int] = {}
+        try:
+            options, key_lines = read_yaml(body, first_line=line + 1)
+            rendered = self._rendered(directive, options, body)
+        except DirectiveError as exc:
+            # A fault in an option is reported at that option's line, others at the fence.
+            raise exc.located(source, exc.line or key_lines.get(exc.key) or line) from None
+        self.records.counts[kind] += 1
+        self.records.csvs.update(rendered.csvs)
+        if rendered.card and source not in self.records.cards:
+            self.records.cards[source] = rendered.card
+        return rendered.html
+
+    def _rendered(self, directive: Directive, options: dict, body: str) -> Rendered:
+        key = None
+        if directive.cached:
+            key = self.cache_key(directive.name, body, options.get("data"))
+        entry = None if key is None or self.dry_run else self.cache.get(key)
+        if entry is not None:
+            return Rendered.from_entry(entry)
+        rendered = directive.render(directive.check(options), self.context)
+        if key is not None and not self.dry_run:
+            self.cache.put(key, rendered.entry())
+        return rendered
+
+    def cache_key(self, kind: str, body: str, csv_name) -> str:
+        """The render-cache key of a block: a hash of everything that can change its HTML.
+
+        Public because prerender.py computes the same keys to find the blocks to render in
+        parallel before Pelican reads the content; one definition keeps the two in step.
+        """
+        csv_path = resolve_csv(csv_name, self.config.data_dir)
+        csv_sha = render.file_sha256(csv_path)
+        return render.cache_key(
+            kind,
+            body,
+            csv_sha,
+            render.canonical_json(self.context.meta(csv_name)),
+            str(self.config.width),
+            str(self.config.narrow_width),
+            str(self.config.max_rows),
+            str(self.config.interactive),
+            render.folder_fingerprint(str(self.config.functions_dir or "")),
+        )
+
+    # -- inline values --------------------------------------------------------------------
+
+    def render_value(self, expr: str, *, source: str, line: int) -> str:
+        """Render `{{ expr }}` found on `line` of `source`."""
+        directive = self.directives["value"]
+        ref = directive.parse(expr)
+        text_out = self._value_text(directive, ref)
+        self.records.counts["value"] += 1
+        self.records.printed[(source, line, ref.text)] = text_out
+        return directive.html(ref, text_out)
+
+    def _value_text(self, directive, ref) -> str:
+        """The formatted value, from the render cache when its CSV and expression are unchanged.
+
+        Cached like blocks so that a warm build never loads pandas or parses a CSV: values
+        were most of a warm rebuild's cost. Only successes are cached; a failing expression
+        is evaluated every build and raises its own located error.
+        """
+        try:
+            key = self.cache_key("value", ref.text, ref.file)
+        except DirectiveError:
+            key = None  # no such CSV: evaluate() says so, in its own words
+        entry = None if key is None or self.dry_run else self.cache.get(key)
+        if entry is not None:
+            return entry["text"]
+        text_out = directive.evaluate(ref, self.context)
+        if key is not None and not self.dry_run:
+            self.cache.put(key, {"text": text_out})
+        return text_out
