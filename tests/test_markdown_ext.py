@@ -15,10 +15,10 @@ from pathlib import Path
 import markdown
 import pytest
 from markdown.test_tools import TestCase
-from pelican.plugins.datadirectives.directives import Renderer
 from pelican.plugins.datadirectives.errors import DirectiveError, DirectiveErrors
 from pelican.plugins.datadirectives.markdown_ext import DataDirectivesExtension, current_source
 from pelican.plugins.datadirectives.prerender import blocks
+from pelican.plugins.datadirectives.renderer import Renderer
 
 ROOT = Path(__file__).resolve().parent.parent
 PLAIN = sorted((Path(__file__).parent / "fixtures" / "markdown" / "plain").glob("*.md"))

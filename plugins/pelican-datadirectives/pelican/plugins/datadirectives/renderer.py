@@ -61,6 +61,11 @@ class Records:
 class Renderer:
     """Turns directive text into HTML. One per build."""
 
+    # The block directives (```name) the Markdown extension looks for, and those whose HTML
+    # is cached (prerender.py renders them ahead): the registry's, set again per instance.
+    block_names: tuple[str, ...] = block_names(DIRECTIVES)
+    cached_block_names: tuple[str, ...] = cached_block_names(DIRECTIVES)
+
     def __init__(
         self,
         config,
@@ -73,19 +78,11 @@ class Renderer:
         self.dry_run = dry_run  # check everything, render nothing (`make check`)
         self.package = package or {}  # CSV name -> {title, sources, as_of, ...}
         self.directives = directives
+        self.block_names = block_names(directives)
+        self.cached_block_names = cached_block_names(directives)
         self.context = Context(config, self.package, dry_run)
         self.cache = render.Cache(config.cache_dir)
         self.records = Records()
-
-    @property
-    def block_names(self) -> tuple[str, ...]:
-        """The names of the block directives (```name), for the Markdown extension."""
-        return block_names(self.directives)
-
-    @property
-    def cached_block_names(self) -> tuple[str, ...]:
-        """The block directives whose HTML is cached (prerender.py renders those ahead)."""
-        return cached_block_names(self.directives)
 
     # -- blocks ---------------------------------------------------------------------------
 
