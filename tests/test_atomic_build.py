@@ -3,8 +3,7 @@
 import subprocess
 
 import pytest
-
-from tests.tiny_site import make_site, run_build, tree_digest, write_settings
+from tiny_site import make_site, run_build, tree_digest, write_settings
 
 ARTICLE = """\
 There were {{ months.csv[month=2026-02].total }} agreements.

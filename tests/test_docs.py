@@ -10,8 +10,7 @@ import pytest
 from pelican.plugins.datadirectives import settings
 from pelican.plugins.datadirectives.charts import MARKS
 from pelican.plugins.datadirectives.directives import DIRECTIVES
-
-from tests.tiny_site import ROOT, article_html, build, make_site
+from tiny_site import ROOT, article_html, build, make_site
 
 DOCS = [ROOT / "docs" / "directives.md", ROOT / "docs" / "authoring.md"]
 EXAMPLE = re.compile(r"^````markdown\n(.*?)^````$", re.S | re.M)

@@ -2,7 +2,7 @@
 
 The fast tests check interactive_spec() (compiled Vega, tooltips, hover, escaping, same size
 as the static SVG), the shipped bundle (budget, hashed names, the theme as data) and
-headers.py. tests/test_runtime_build.py proves the shipped scripts equal a fresh build.
+headers.py. The plugin's tests/test_runtime_build.py proves the shipped scripts equal a fresh build.
 
 The browser tests build a tiny real Pelican site with the project's theme and pelican.conf.py
 (hand-written figure HTML, per docs/figure contract, with a real vl-convert SVG and a real

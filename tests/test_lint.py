@@ -3,7 +3,7 @@
 import subprocess
 import sys
 
-from tests.tiny_site import ROOT
+from tiny_site import ROOT
 
 PATHS = ["plugins", "tests", "data", "bench", "pelican.conf.py"]
 

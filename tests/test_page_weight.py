@@ -14,9 +14,9 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from tiny_site import tree_digest
 
 from tests.site_fixtures import build_site
-from tests.tiny_site import tree_digest
 
 pytestmark = pytest.mark.slow
 

@@ -36,7 +36,7 @@ TOKENS: dict = {
     },
     # Okabe-Ito derived, each 3:1 or better on white and on #121212, and at least 10 CIE76
     # units apart from every other entry under simulated deutan, protan and tritan vision
-    # (tests/test_charts.py checks both). Same colours in both modes.
+    # (tests/test_charts.py beside the plugin checks both). Same colours in both modes.
     "categorical": ["#0072b2", "#d55e00", "#009e73", "#cc79a7", "#888844", "#5e60ce"],
     # Choropleth classes, low to high. In dark mode low values are dark and high values
     # bright, so "more" still stands out from the page.

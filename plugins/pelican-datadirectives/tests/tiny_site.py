@@ -19,8 +19,8 @@ from pelican import Pelican
 from pelican.log import FatalLogger
 from pelican.settings import read_settings
 
-ROOT = Path(__file__).resolve().parent.parent
-PLUGINS = ROOT / "plugins" / "pelican-datadirectives"
+PLUGINS = Path(__file__).resolve().parent.parent  # plugins/pelican-datadirectives
+ROOT = PLUGINS.parent.parent  # the repository (the explainer site) around it
 SITE_TOOLS = ROOT / "plugins"  # site_tools: the atomic build that `make html` runs
 
 MONTHS_CSV = (

@@ -8,9 +8,8 @@ import io
 import pytest
 from pelican.plugins.datadirectives.prerender import prerender
 from pelican.plugins.datadirectives.progress import progress, wanted
-
-from tests.test_prerender import ARTICLE, renderer_for
-from tests.tiny_site import make_site
+from test_prerender import ARTICLE, renderer_for
+from tiny_site import make_site
 
 
 class Terminal(io.StringIO):

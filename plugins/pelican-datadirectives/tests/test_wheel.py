@@ -25,8 +25,8 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-PLUGIN = ROOT / "plugins" / "pelican-datadirectives"
+PLUGIN = Path(__file__).resolve().parent.parent  # plugins/pelican-datadirectives
+ROOT = PLUGIN.parent.parent  # the site's repository: its lock pins the dependencies
 WHEEL_BUDGET = 400_000  # bytes; the prebuilt runtime is most of it (measured 307 KB)
 
 pytestmark = pytest.mark.slow

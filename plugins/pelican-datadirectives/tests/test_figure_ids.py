@@ -11,10 +11,10 @@ import re
 from html.parser import HTMLParser
 
 import pytest
+from tiny_site import article_html, build, make_site
 
 from tests.qa.tools import require_java, require_npm_tools
 from tests.qa.vnu import check_html
-from tests.tiny_site import article_html, build, make_site
 
 CHART = """\
 ```chart

@@ -18,8 +18,7 @@ from pelican.plugins.datadirectives.prerender import (
 )
 from pelican.plugins.datadirectives.renderer import Renderer
 from pelican.plugins.datadirectives.settings import load_config
-
-from tests.tiny_site import (
+from tiny_site import (
     MONTHS_CSV,
     PLUGINS,
     SITE_TOOLS,

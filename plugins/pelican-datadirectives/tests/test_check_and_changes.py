@@ -5,7 +5,7 @@ import subprocess
 import sys
 import textwrap
 
-from tests.tiny_site import PLUGINS, build, make_site, package_for, write_settings
+from tiny_site import PLUGINS, build, make_site, package_for, write_settings
 
 GOOD = "There were {{ months.csv[month=2026-02].total }} agreements.\n"
 

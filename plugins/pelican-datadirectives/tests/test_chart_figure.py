@@ -4,8 +4,7 @@ import re
 from html.parser import HTMLParser
 
 import pytest
-
-from tests.tiny_site import article_html, build, make_site, package_for
+from tiny_site import article_html, build, make_site, package_for
 
 CHART = """\
 Intro.

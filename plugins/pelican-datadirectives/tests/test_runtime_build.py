@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-PLUGIN = Path(__file__).resolve().parent.parent / "plugins" / "pelican-datadirectives"
+PLUGIN = Path(__file__).resolve().parent.parent  # plugins/pelican-datadirectives
 
 
 def load_builder():

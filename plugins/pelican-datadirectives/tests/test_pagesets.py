@@ -10,8 +10,7 @@ from html.parser import HTMLParser
 
 import pytest
 from pelican.plugins.datadirectives.errors import BuildFailed
-
-from tests.tiny_site import ROOT, build, make_site, package_for
+from tiny_site import ROOT, build, make_site, package_for
 
 CSV = "state,slug,agency,model,url\nTexas,texas,A,Task force,https://ice.gov/a.pdf\nTexas,texas,B,Jail,\nOhio,ohio,C,Jail,https://ice.gov/c.pdf\n"
 PACKAGE = package_for(
@@ -186,8 +185,7 @@ def test_the_authoring_guide_example_builds(tmp_path):
 
 def test_make_check_checks_every_page_of_a_page_set(tmp_path):
     from pelican.plugins.datadirectives.check import check
-
-    from tests.tiny_site import write_settings
+    from tiny_site import write_settings
 
     site = write_settings(
         site_with(tmp_path, TEMPLATE.replace("columns: [agency", "columns: [agncy"))

@@ -7,8 +7,7 @@ stops the build before anything is written, with every file's problems.
 
 import pytest
 from pelican.plugins.datadirectives.errors import BuildFailed, DirectiveErrors
-
-from tests.tiny_site import MONTHS_CSV, build, make_site
+from tiny_site import MONTHS_CSV, build, make_site
 
 
 def stopped(site) -> DirectiveErrors:

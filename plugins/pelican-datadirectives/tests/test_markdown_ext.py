@@ -20,7 +20,7 @@ from pelican.plugins.datadirectives.markdown_ext import DataDirectivesExtension,
 from pelican.plugins.datadirectives.prerender import blocks
 from pelican.plugins.datadirectives.renderer import Renderer
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[3]  # the repository: its pelican.conf.py
 PLAIN = sorted((Path(__file__).parent / "fixtures" / "markdown" / "plain").glob("*.md"))
 SITE_EXTENSIONS = [
     "markdown.extensions.extra",
@@ -331,7 +331,7 @@ def test_prerender_finds_the_blocks_the_extension_renders():
 
 
 def test_a_real_build_reads_directives_and_values_only_where_markdown_does(tmp_path):
-    from tests.tiny_site import article_html, build, make_site
+    from tiny_site import article_html, build, make_site
 
     value = "{{ months.csv[month=2026-02].total }}"
     article = "\n".join(
