@@ -11,7 +11,7 @@ export PYTHONHASHSEED := 0
 export LC_ALL := C.UTF-8
 export TZ := UTC
 
-.PHONY: html test test-fast serve check data publish bench bench-lighthouse lint lock clean venv js runtime finder-js
+.PHONY: html test test-fast serve check data publish bench bench-lighthouse lint lock clean venv js runtime finder-js fonts
 
 venv: $(VENV)
 $(VENV): pyproject.toml plugins/pelican-datadirectives/pyproject.toml
@@ -42,6 +42,13 @@ finder-js:
 	theme/js/node_modules/.bin/esbuild theme/js/src/finder.js --bundle --minify --format=iife \
 	  --target=es2020 --legal-comments=none --outfile=theme/static/js/finder.js \
 	  --banner:js="/* explainer search box (theme/js/src/finder.js) with MiniSearch 7.2.0 (MIT licence, (c) Luca Ongaro), bundled by make finder-js */"
+
+## The site's one font (Inter), subset and committed: theme/static/fonts/*.woff2 for readers,
+## theme/fonts/*.ttf for the chart build (vl-convert). Maintainers only; `make html` needs no npm.
+FONTS_DIR := theme/tools/fonts
+fonts: $(VENV)
+	cd $(FONTS_DIR) && npm ci --no-audit --no-fund --loglevel=error
+	$(PY) theme/tools/make_fonts.py
 
 ## Build the site into output/ (atomically: a failed build leaves output/ untouched).
 html: $(VENV)

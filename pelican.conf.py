@@ -57,6 +57,10 @@ DATA_DIRECTIVES = {
     "SHARE_CARDS": PUBLISH,
     # The theme styles figures itself (theme/static/css/site.css) and links charts.css.
     "STYLESHEET": None,
+    # One font for the build and the page: charts are laid out with Inter (theme/fonts, the
+    # TrueType subset) and readers get the same glyphs (theme/static/fonts, site.css).
+    "FONT_DIR": str(ROOT / "theme" / "fonts"),
+    "FONT_FAMILY": "Inter",
 }
 
 # Determinism: no build timestamps, stable ordering.

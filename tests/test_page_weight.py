@@ -45,13 +45,23 @@ def gz(data: bytes) -> int:
     return len(gzip.compress(data, compresslevel=9, mtime=0))
 
 
+_FONT_URL = re.compile(r"url\([\"']?([^\"')]+\.woff2)[\"']?\)")
+
+
 def first_load(site: Path, page: Path) -> tuple[int, list[str]]:
+    """Gzip bytes of a page's first load: its HTML, the CSS, scripts and images it asks for,
+    and every font those stylesheets declare (counted whether or not the page uses it)."""
     parser = _Assets()
     html = page.read_bytes()
     parser.feed(html.decode("utf-8"))
     total = gz(html)
     for url in parser.styles + parser.scripts + parser.images:
-        total += gz((page.parent / url.split("?")[0]).resolve().read_bytes())
+        path = (page.parent / url.split("?")[0]).resolve()
+        data = path.read_bytes()
+        total += gz(data)
+        if path.suffix == ".css":
+            for font in _FONT_URL.findall(data.decode("utf-8")):
+                total += gz((path.parent / font).resolve().read_bytes())
     return total, parser.scripts
 
 
@@ -65,6 +75,20 @@ def test_every_page_first_load_is_within_budget(built_site, site_pages):
         if total > FIRST_LOAD_BUDGET:
             over.append(f"{rel or 'index.html'}: {total:,} bytes gzip")
     assert not over, f"first load over {FIRST_LOAD_BUDGET:,} bytes gzip: {over}"
+
+
+def test_the_shipped_font_counts_in_the_first_load(built_site):
+    """The fonts site.css declares are part of every page's first load (issue 15)."""
+    page = built_site / "index.html"
+    parser = _Assets()
+    parser.feed(page.read_text(encoding="utf-8"))
+    css = [(page.parent / u).resolve() for u in parser.styles if "site." in u]
+    fonts = _FONT_URL.findall(css[0].read_text(encoding="utf-8"))
+    assert len(fonts) == 2 and all("inter-" in f for f in fonts), fonts
+    font_bytes = sum(gz((css[0].parent / f).resolve().read_bytes()) for f in fonts)
+    assert 15_000 < font_bytes < 30_000, font_bytes  # two subset weights, about 26 KB
+    without, _ = first_load(built_site, page)
+    assert without > font_bytes
 
 
 def test_first_load_ships_no_chart_javascript(built_site):

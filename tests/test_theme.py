@@ -590,12 +590,19 @@ def test_page_colours_match_the_chart_theme():
     assert props["dark"]["bg"] == tokens["background"]["dark"]
 
 
-def test_reduced_motion_print_and_no_font_downloads():
+def test_reduced_motion_print_and_only_the_shipped_font_is_downloaded():
     css = CSS.read_text(encoding="utf-8")
     assert "@media (prefers-reduced-motion: reduce)" in css
     assert "@media print" in css and "details::details-content" in css
     assert "attr(href)" in css
-    assert "@font-face" not in css and "@import" not in css and "url(" not in css
+    assert "@import" not in css
+    # The one shipped font, self-hosted as woff2: the only url()s in the stylesheet.
+    urls = re.findall(r"url\(([^)]*)\)", css)
+    assert urls == ['"../fonts/inter-400.woff2"', '"../fonts/inter-700.woff2"'], urls
+    for url in urls:
+        assert (CSS.parent.parent / url.strip('"').removeprefix("../")).is_file(), url
+    assert css.count("@font-face") == 2 and css.count("font-display: swap") == 2
+    assert "--font-ui: Inter," in css
 
 
 # ---- determinism ----------------------------------------------------------------------------

@@ -67,6 +67,28 @@ MIN_CONTRAST = {
 GRID_DASH = [1, 3]
 
 
+def with_font(tokens: dict, family: str | None) -> dict:
+    """The tokens with `family` named first in the font stack (the site's shipped font)."""
+    if not family:
+        return tokens
+    return {**tokens, "font": f"{family}, {FONT_STACK}"}
+
+
+def use_font(spec: dict, family: str | None) -> dict:
+    """A Vega-Lite spec whose theme names `family` first wherever it names the font stack
+    (DATA_DIRECTIVES['FONT_FAMILY']; None leaves the spec as it is)."""
+    if not family or "config" not in spec:
+        return spec
+    stack = with_font(TOKENS, family)["font"]
+
+    def swap(value):
+        if isinstance(value, dict):
+            return {k: swap(v) for k, v in value.items()}
+        return stack if value == FONT_STACK else value
+
+    return {**spec, "config": swap(spec["config"])}
+
+
 def light(tokens: dict, name: str) -> str:
     """The light-mode (as rendered) hex of a named colour token."""
     return tokens["colors"][name][0]

@@ -106,6 +106,35 @@ class Cache:
         os.replace(tmp, folder / f"{key}.json")
 
 
+_registered_fonts: set[str] = set()
+
+
+def use_fonts(folder: Path | None) -> None:
+    """Let vl-convert lay text out with the fonts in `folder` (once per process).
+
+    vl-convert keeps one font database per process, so this is the one place the plugin
+    changes process state; the render pool's workers call it too (via Renderer).
+    """
+    if folder is None or str(folder) in _registered_fonts:
+        return
+    import vl_convert as vlc
+
+    vlc.register_font_directory(str(Path(folder).resolve()))
+    _registered_fonts.add(str(folder))
+
+
+@lru_cache(maxsize=8)
+def font_fingerprint(folder: str | None) -> str:
+    """A hash of the font files in FONT_DIR ('' when none): new glyphs, new layout."""
+    if not folder:
+        return ""
+    digest = hashlib.sha256()
+    for path in sorted(Path(folder).iterdir()):
+        if path.is_file():
+            digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
 def to_svg(spec: dict) -> str:
     """Render a Vega-Lite spec to SVG with vl-convert (no network: data is inline)."""
     import vl_convert as vlc

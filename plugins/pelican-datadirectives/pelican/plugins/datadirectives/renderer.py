@@ -83,6 +83,7 @@ class Renderer:
         self.context = Context(config, self.package, dry_run)
         self.cache = render.Cache(config.cache_dir)
         self.records = Records()
+        render.use_fonts(config.font_dir)
 
     # -- blocks ---------------------------------------------------------------------------
 
@@ -132,6 +133,8 @@ class Renderer:
             str(self.config.max_rows),
             str(self.config.interactive),
             render.folder_fingerprint(str(self.config.functions_dir or "")),
+            render.font_fingerprint(str(self.config.font_dir or "")),
+            str(self.config.font_family or ""),
         )
 
     # -- inline values --------------------------------------------------------------------

@@ -6,6 +6,7 @@ never against the working directory, so a build works from anywhere.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,8 +41,19 @@ DEFAULTS = {
     # figure (works with any theme); "file" only copies it (the theme links DD_FIGURE_CSS);
     # None: the theme styles figures itself.
     "STYLESHEET": "link",
+    # Folder of TrueType/OpenType fonts vl-convert lays chart text out with (None: only the
+    # build machine's fonts). Ship the same font to readers (as woff2 in the site's CSS), so
+    # the text the build measures is the text they see.
+    "FONT_DIR": None,
+    # Family the chart theme names first (None: the theme's system font stack). Letters,
+    # digits and spaces, not starting a word with a digit ("Inter", not "Source Sans 3"):
+    # vl-convert measures text only for family names it reads unquoted.
+    "FONT_FAMILY": None,
 }
 STYLESHEET_CHOICES = ("link", "file", None)
+
+
+FONT_SUFFIXES = (".ttf", ".otf", ".ttc")
 
 
 @dataclass(frozen=True)
@@ -62,6 +74,8 @@ class Config:
     site_root: Path
     page_sets_dir: Path | None = None
     stylesheet: str | None = "link"
+    font_dir: Path | None = None
+    font_family: str | None = None
 
 
 class SettingsError(Exception):
@@ -107,6 +121,24 @@ def load_config(pelican_settings: dict) -> Config:
     if not data_dir.is_dir():
         raise SettingsError(f"DATA_DIRECTIVES['DATA_DIR']: {data_dir} is not a folder")
     functions_dir = resolve(merged["FUNCTIONS_DIR"]).resolve() if merged["FUNCTIONS_DIR"] else None
+    font_dir = resolve(merged["FONT_DIR"]).resolve() if merged["FONT_DIR"] else None
+    if font_dir is not None and not any(
+        p.suffix.lower() in FONT_SUFFIXES for p in (font_dir.iterdir() if font_dir.is_dir() else [])
+    ):
+        raise SettingsError(
+            f"DATA_DIRECTIVES['FONT_DIR']: {font_dir} is not a folder of fonts "
+            f"({', '.join(FONT_SUFFIXES)} files; vl-convert cannot read woff2)"
+        )
+    family = merged["FONT_FAMILY"]
+    if family is not None and (
+        not isinstance(family, str)
+        or not re.fullmatch(r"[A-Za-z][A-Za-z0-9]*( [A-Za-z][A-Za-z0-9]*)*", family)
+    ):
+        raise SettingsError(
+            f"DATA_DIRECTIVES['FONT_FAMILY'] must be one family name of words that start with a "
+            f"letter, unquoted (e.g. 'Inter'), not {family!r}: vl-convert measures text only "
+            "for names it can read without quotes"
+        )
     return Config(
         data_dir=data_dir,
         cache_dir=resolve(merged["CACHE_DIR"]),
@@ -126,4 +158,6 @@ def load_config(pelican_settings: dict) -> Config:
             else Path(pelican_settings["PATH"]).resolve() / "page-sets"
         ),
         stylesheet=merged["STYLESHEET"],
+        font_dir=font_dir,
+        font_family=family,
     )

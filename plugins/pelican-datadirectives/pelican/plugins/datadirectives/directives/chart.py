@@ -23,6 +23,7 @@ import re
 from typing import TYPE_CHECKING
 
 from .. import figure, render
+from ..chart_theme import use_font
 from ..errors import DirectiveError
 from ..options import REQUIRED, boolean, text
 from .base import FIGURE_OPTIONS, Context, Directive, Rendered
@@ -74,7 +75,7 @@ class ChartDirective(Directive):
             )
         if ctx.dry_run:
             return Rendered("", (str(opts["data"]).strip(),))
-        vl = chart.spec(config.width)
+        vl = use_font(chart.spec(config.width), config.font_family)
         fig_id = "fig-" + (opts["id"] or figure.slugify(opts["title"]))
         # Ids come from the chart's own spec only, so editing the plugin does not churn them.
         prefix = "dd" + hashlib.sha256(render.canonical_json(vl).encode()).hexdigest()[:8]
@@ -111,7 +112,7 @@ def drawings(chart: PreparedChart, vl: dict, config, fig_id: str, prefix: str) -
         wide = figure.whole_pixel_paths(wide)
     if not chart.mark.phone_drawing or config.narrow_width >= config.width:
         return figure.accessible_svg(wide, fig_id, prefix)
-    narrow = render.to_svg(chart.spec(config.narrow_width))
+    narrow = render.to_svg(use_font(chart.spec(config.narrow_width), config.font_family))
     return figure.accessible_svg(wide, fig_id, prefix, "dd-wide dd-has-narrow") + (
         figure.accessible_svg(narrow, fig_id, prefix + "n", "dd-narrow")
     )
