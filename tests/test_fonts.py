@@ -104,3 +104,20 @@ def test_the_site_names_the_font_in_the_theme_and_the_css():
     assert re.search(r'"FONT_FAMILY": "Inter"', conf)
     css = (ROOT / "theme" / "static" / "css" / "site.css").read_text(encoding="utf-8")
     assert re.search(r"@font-face \{\s*font-family: Inter;", css)
+
+
+def test_use_font_names_the_family_first_everywhere_the_theme_names_a_font():
+    import pandas as pd
+    from pelican.plugins.datadirectives import charts
+
+    frame = pd.DataFrame({"month": ["2025-01-01", "2025-02-01"], "total": [1, 2]})
+    spec = charts.build_chart({"mark": "line", "x": "month:T", "y": "total:Q"}, frame).to_dict(
+        validate=False
+    )
+    assert chart_theme.use_font(spec, None) is spec
+    themed = chart_theme.use_font(spec, "Inter")
+    text = str(themed["config"])
+    assert chart_theme.FONT_STACK in str(spec["config"])
+    assert f"'Inter, {chart_theme.FONT_STACK}'" in text
+    assert f"'{chart_theme.FONT_STACK}'" not in text
+    assert themed["data"] == spec["data"]
