@@ -43,8 +43,10 @@ def card_spec(vl: dict) -> dict:
     return spec
 
 
-def cached_card(cache_dir: Path, vl: dict) -> Path:
+def cached_card(cache_dir: Path, vl: dict, fingerprint: str) -> Path:
     """The card PNG for a chart's Vega-Lite spec, rendered once into the cache; its path.
+
+    `fingerprint` is the renderer's (render.fingerprint, held by the build's Renderer).
 
     Written atomically: prerender.py renders cards in worker processes before the build
     reads the content, and plugin.write_cards copies them when the site is written.
@@ -52,7 +54,7 @@ def cached_card(cache_dir: Path, vl: dict) -> Path:
     from . import render
 
     spec = card_spec(vl)
-    key = render.cache_key("card", render.canonical_json(spec))
+    key = render.cache_key(fingerprint, "card", render.canonical_json(spec))
     path = Path(cache_dir) / "cards" / f"{key}.png"
     if not path.is_file():
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -1,8 +1,9 @@
 """Loading data files from the data folder, and the `filter` conditions directives apply to them.
 
-Paths are resolved under the configured data folder and refused if they leave it. A loaded
-table is kept in memory for the rest of the build, keyed by the file's size and modification
-time, so ten charts on one file read it once. The frame is the interface to the charts:
+Paths are resolved under the configured data folder and refused if they leave it. A build's
+`Tables` keeps each loaded table for the rest of that build, keyed by the file's size and
+modification time, so ten charts on one file read it once (nothing is kept between builds,
+nor at module level). The frame is the interface to the charts:
 
 - a CSV is read by pandas' C parser as `utf-8-sig` (Excel writes a BOM), types inferred;
 - a Parquet file is read by DuckDB (engine.py) into the same kind of frame a CSV of the same
@@ -20,7 +21,6 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 from .errors import DirectiveError, did_you_mean
@@ -76,15 +76,31 @@ def resolve_csv(name, data_dir: Path, key: str = "data") -> Path:
 
 
 def load_table(name, data_dir: Path, key: str = "data") -> Table:
-    """Resolve and load a CSV or Parquet file; the same file is read once per build."""
+    """Resolve and load a CSV or Parquet file (read afresh; a build reads through `Tables`)."""
     path = resolve_csv(name, data_dir, key=key)
-    stat = path.stat()
     load = _load_parquet if path.suffix.lower() == ".parquet" else _load
-    return load(str(path), stat.st_size, stat.st_mtime_ns, path.relative_to(data_dir).as_posix())
+    return load(str(path), path.relative_to(data_dir).as_posix())
 
 
-@lru_cache(maxsize=16)
-def _load_parquet(path: str, size: int, mtime_ns: int, name: str) -> Table:
+class Tables:
+    """The data files one build has loaded: each read once while its size and mtime hold."""
+
+    def __init__(self, data_dir: Path):
+        self.data_dir = data_dir
+        self._loaded: dict[tuple[str, int, int], Table] = {}
+
+    def load(self, name, key: str = "data") -> Table:
+        """Resolve and load a CSV or Parquet file under the data folder (a located error if
+        it cannot be)."""
+        path = resolve_csv(name, self.data_dir, key=key)
+        stat = path.stat()
+        known = (str(path), stat.st_size, stat.st_mtime_ns)
+        if known not in self._loaded:
+            self._loaded[known] = load_table(name, self.data_dir, key)
+        return self._loaded[known]
+
+
+def _load_parquet(path: str, name: str) -> Table:
     from . import engine
 
     con = engine.connect(Path(path).parent)
@@ -108,8 +124,7 @@ def as_csv_like(frame):
     return frame.convert_dtypes(dtype_backend="numpy_nullable")
 
 
-@lru_cache(maxsize=64)
-def _load(path: str, size: int, mtime_ns: int, name: str) -> Table:
+def _load(path: str, name: str) -> Table:
     import pandas as pd
 
     raw = Path(path).read_bytes()

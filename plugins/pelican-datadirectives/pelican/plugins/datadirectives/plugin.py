@@ -39,6 +39,7 @@ from .settings import load_config
 
 logger = logging.getLogger(__name__)
 STATE = "_DATA_DIRECTIVES_STATE"
+VALIDATING = ("package.py", "tableschema.py", "engine.py")  # what checks data/ against its package
 
 
 class _State:
@@ -113,7 +114,9 @@ def load_package_metadata(config) -> dict:
     for path in package.data_files(config.data_dir):
         digest.update(path.relative_to(config.data_dir).as_posix().encode() + b"\0")
         digest.update(render.file_sha256(path).encode())
-    stamp = config.cache_dir / "validated" / render.cache_key(digest.hexdigest())
+    # Validation's verdict depends on the validating modules and DuckDB, not on the renderer.
+    validator = render.fingerprint(VALIDATING, ("duckdb",))
+    stamp = config.cache_dir / "validated" / render.cache_key(validator, digest.hexdigest())
     rows = None
     if config.validate_package:
         try:
@@ -334,7 +337,8 @@ def write_cards(state, output: Path) -> int:
     written = 0
     # Only pages Pelican published have a slug here (drafts and failed files do not).
     for source, slug in sorted(state.card_slugs.items()):
-        path = cached_card(state.config.cache_dir, state.renderer.records.cards[source])
+        card = state.renderer.records.cards[source]
+        path = cached_card(state.config.cache_dir, card, state.renderer.fingerprint)
         dest = output / "cards" / f"{slug}.png"
         dest.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(path, dest)

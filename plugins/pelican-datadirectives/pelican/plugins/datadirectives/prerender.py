@@ -142,15 +142,13 @@ _worker_renderer = None
 
 
 def _start_worker(config, package, fingerprint: str) -> None:
+    """Each worker process's own Renderer (set once, by the pool's initializer)."""
     global _worker_renderer
-    from . import render
     from .renderer import Renderer
 
     # Key entries exactly as the parent does, even if a plugin file was saved since the build
-    # started (the parent hashed the plugin's source once, at its first key).
-    render.plugin_fingerprint = lambda: fingerprint
-
-    _worker_renderer = Renderer(config, package)
+    # started: the worker is given the parent's fingerprint instead of hashing the files again.
+    _worker_renderer = Renderer(config, package, fingerprint=fingerprint)
 
 
 def _render_one(job: tuple[str, str, str, int, str]) -> bool:
@@ -166,8 +164,9 @@ def _render_one(job: tuple[str, str, str, int, str]) -> bool:
 def done_stamp(files: list[Path], renderer) -> Path:
     """A marker in the cache for "every block of exactly these inputs is cached".
 
-    Its name hashes the Markdown files, every file under data/, the settings and (through
-    render.cache_key) the plugin and Vega versions: anything that can change a block's key.
+    Its name hashes the Markdown files, every file under data/, the settings and the
+    renderer's fingerprint (rendering modules, Vega's version): anything that can change a
+    block's key.
     A warm rebuild of unchanged inputs then skips the scan (one YAML parse and key per block,
     as much again as the reader's own lookups).
     """
@@ -176,9 +175,10 @@ def done_stamp(files: list[Path], renderer) -> Path:
     digest = hashlib.sha256(repr(renderer.config).encode())
     data_dir = renderer.config.data_dir
     for path in [*files, *sorted(p for p in data_dir.rglob("*") if p.is_file())]:
-        digest.update(str(path).encode() + b"\0" + render.file_sha256(path).encode())
-    digest.update(render.folder_fingerprint(str(renderer.config.functions_dir or "")).encode())
-    return renderer.config.cache_dir / "prerendered" / render.cache_key(digest.hexdigest())
+        digest.update(str(path).encode() + b"\0" + renderer.hashes(path).encode())
+    digest.update(renderer.functions_fingerprint.encode())
+    key = render.cache_key(renderer.fingerprint, digest.hexdigest())
+    return renderer.config.cache_dir / "prerendered" / key
 
 
 def _touch(stamp: Path) -> None:
@@ -191,7 +191,7 @@ def _render_card(card: dict) -> bool:
     from .cards import cached_card
 
     try:
-        cached_card(_worker_renderer.config.cache_dir, card)
+        cached_card(_worker_renderer.config.cache_dir, card, _worker_renderer.fingerprint)
     except Exception:  # noqa: BLE001 (write_cards meets the same failure and reports it)
         return False
     return True
@@ -222,7 +222,6 @@ def prerender(settings: dict, renderer, workers: int | None = None) -> int:
     from concurrent.futures.process import BrokenProcessPool
     from multiprocessing import get_context
 
-    from . import render
     from .progress import progress
 
     rendered = cards = 0
@@ -231,7 +230,7 @@ def prerender(settings: dict, renderer, workers: int | None = None) -> int:
             max_workers=min(workers, len(todo)),
             mp_context=get_context("spawn"),
             initializer=_start_worker,
-            initargs=(renderer.config, renderer.package, render.plugin_fingerprint()),
+            initargs=(renderer.config, renderer.package, renderer.fingerprint),
         ) as pool:
             with progress("rendering charts and tables", len(todo)) as advance:
                 for ok in pool.map(_render_one, todo, chunksize=1):

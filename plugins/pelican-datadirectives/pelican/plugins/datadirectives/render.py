@@ -1,8 +1,18 @@
 """Rendering with vl-convert, and the on-disk cache that makes rebuilds cheap.
 
-A cache key is a hash of everything that can change the result: the directive's text, the
-bytes of the CSV it reads, the plugin's own source (chart builders and theme included), any
-escape-hatch chart functions, and the vl-convert (Vega) version. An unchanged chart costs one
+A cache key is a hash of what can change a rendering, and no more:
+
+- the renderer: `fingerprint()`, a hash of the RENDERING modules of the plugin (chart
+  builders, directives, theme, figure HTML, formats, map shapes...) and the versions of the
+  RENDERING_PACKAGES (vl-convert, which carries Vega; Altair; pandas; DuckDB). Editing the
+  build's wiring (plugin.py, prerender.py, the Markdown scanner, settings checks) does not
+  invalidate a single chart; every plugin module is listed in RENDERING or NOT_RENDERING, and
+  a test fails until a new module is placed in one of them;
+- the inputs: the directive's text, the bytes of the data file it reads, its data-package
+  metadata, the settings that change a figure, and any escape-hatch chart functions.
+
+The fingerprint is computed once per build (the Renderer holds it, and hands it to the
+prerender workers); nothing here is cached at module level. An unchanged chart costs one
 file read on rebuild; a changed CSV always renders again.
 """
 
@@ -12,33 +22,78 @@ import hashlib
 import json
 import os
 import tempfile
-from functools import lru_cache
+from collections.abc import Iterable
 from pathlib import Path
 
 PLUGIN_DIR = Path(__file__).resolve().parent
 
+# The plugin's files that decide what a directive renders (a folder: its .py and .json files).
+RENDERING = (
+    "charts",
+    "directives",
+    "geo",
+    "cards.py",
+    "chart_theme.py",
+    "data.py",
+    "engine.py",
+    "figure.py",
+    "formats.py",
+    "interactive.py",
+    "options.py",
+    "parsing.py",
+    "render.py",
+    "renderer.py",
+    "sql.py",
+    "table_links.py",
+    "us_states.py",
+    "values.py",
+)
+# The rest: how the build runs, reports and checks, not what a figure looks like.
+NOT_RENDERING = (
+    "__init__.py",
+    "check.py",
+    "errors.py",
+    "js",
+    "markdown_ext.py",
+    "package.py",
+    "pagesets.py",
+    "plugin.py",
+    "prerender.py",
+    "progress.py",
+    "registry.py",
+    "runtime.py",
+    "settings.py",
+    "static",
+    "tableschema.py",
+)
+RENDERING_PACKAGES = ("vl-convert-python", "altair", "pandas", "duckdb")
 
-@lru_cache(maxsize=1)
-def plugin_fingerprint() -> str:
-    """A hash of the plugin's Python source and the files it ships (theme, map shapes)."""
+
+def fingerprint(
+    paths: Iterable[str] = RENDERING,
+    packages: Iterable[str] = RENDERING_PACKAGES,
+    root: Path = PLUGIN_DIR,
+) -> str:
+    """A hash of the files under `root` named by `paths` and of the packages' versions."""
+    from importlib.metadata import PackageNotFoundError, version
+
     digest = hashlib.sha256()
-    for path in sorted(PLUGIN_DIR.rglob("*")):
-        if path.suffix in (".py", ".json") and "node_modules" not in path.parts:
-            digest.update(path.relative_to(PLUGIN_DIR).as_posix().encode())
-            digest.update(path.read_bytes())
+    for name in sorted(paths):
+        path = root / name
+        files = sorted(path.rglob("*")) if path.is_dir() else [path]
+        for file in files:
+            if file.suffix in (".py", ".json") and "node_modules" not in file.parts:
+                digest.update(file.relative_to(root).as_posix().encode() + b"\0")
+                digest.update(file.read_bytes())
+    for package in sorted(packages):
+        try:
+            digest.update(f"{package}=={version(package)}\0".encode())
+        except PackageNotFoundError:
+            digest.update(f"{package} absent\0".encode())
     return digest.hexdigest()
 
 
-@lru_cache(maxsize=1)
-def engine_version() -> str:
-    """vl-convert's version: a new Vega can draw the same spec differently."""
-    from importlib.metadata import version
-
-    return version("vl-convert-python")
-
-
-@lru_cache(maxsize=8)
-def folder_fingerprint(folder: str | None) -> str:
+def folder_fingerprint(folder: str | Path | None) -> str:
     """A hash of the Python files in the escape-hatch functions folder ('' when none)."""
     if not folder:
         return ""
@@ -49,24 +104,32 @@ def folder_fingerprint(folder: str | None) -> str:
 
 
 def file_sha256(path: Path) -> str:
-    """The SHA-256 of a file's bytes, computed once per build while its size and mtime hold.
-
-    A 100-chart site asks for the same few CSVs' hashes hundreds of times (once per block in
-    prerender's scan, once per block in the reader): read and hash each file once.
-    """
-    stat = Path(path).stat()
-    return _file_sha256(str(path), stat.st_size, stat.st_mtime_ns)
-
-
-@lru_cache(maxsize=256)
-def _file_sha256(path: str, size: int, mtime_ns: int) -> str:
+    """The SHA-256 of a file's bytes."""
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
-def cache_key(*parts: str) -> str:
-    """One hex key from the parts that decide a rendering."""
+class FileHashes:
+    """SHA-256 of files, each read and hashed once while its size and mtime hold.
+
+    One per build (the Renderer's): a 100-chart site asks for the same few CSVs' hashes
+    hundreds of times (once per block in prerender's scan, once per block in the reader).
+    """
+
+    def __init__(self):
+        self._known: dict[tuple[str, int, int], str] = {}
+
+    def __call__(self, path: Path) -> str:
+        stat = Path(path).stat()
+        key = (str(path), stat.st_size, stat.st_mtime_ns)
+        if key not in self._known:
+            self._known[key] = file_sha256(path)
+        return self._known[key]
+
+
+def cache_key(fingerprint: str, *parts: str) -> str:
+    """One hex key from the renderer's fingerprint and the parts that decide a rendering."""
     digest = hashlib.sha256()
-    for part in (plugin_fingerprint(), engine_version(), *parts):
+    for part in (fingerprint, *parts):
         digest.update(part.encode("utf-8"))
         digest.update(b"\0")
     return digest.hexdigest()
@@ -106,6 +169,7 @@ class Cache:
         os.replace(tmp, folder / f"{key}.json")
 
 
+# vl-convert keeps one font database per process: which folders this process gave it.
 _registered_fonts: set[str] = set()
 
 
@@ -123,8 +187,7 @@ def use_fonts(folder: Path | None) -> None:
     _registered_fonts.add(str(folder))
 
 
-@lru_cache(maxsize=8)
-def font_fingerprint(folder: str | None) -> str:
+def font_fingerprint(folder: str | Path | None) -> str:
     """A hash of the font files in FONT_DIR ('' when none): new glyphs, new layout."""
     if not folder:
         return ""

@@ -73,6 +73,7 @@ class Renderer:
         *,
         dry_run: bool = False,
         directives: Registry[Directive] = DIRECTIVES,
+        fingerprint: str | None = None,
     ):
         self.config = config
         self.dry_run = dry_run  # check everything, render nothing (`make check`)
@@ -81,6 +82,12 @@ class Renderer:
         self.block_names = block_names(directives)
         self.cached_block_names = cached_block_names(directives)
         self.context = Context(config, self.package, dry_run)
+        # What the cache key takes from the renderer itself, computed once per build (the
+        # prerender workers are given the parent's, so both key the same entries).
+        self.fingerprint = fingerprint or render.fingerprint()
+        self.functions_fingerprint = render.folder_fingerprint(config.functions_dir)
+        self.font_fingerprint = render.font_fingerprint(config.font_dir)
+        self.hashes = render.FileHashes()
         self.cache = render.Cache(config.cache_dir)
         self.records = Records()
         render.use_fonts(config.font_dir)
@@ -122,8 +129,9 @@ class Renderer:
         parallel before Pelican reads the content; one definition keeps the two in step.
         """
         csv_path = resolve_csv(csv_name, self.config.data_dir)
-        csv_sha = render.file_sha256(csv_path)
+        csv_sha = self.hashes(csv_path)
         return render.cache_key(
+            self.fingerprint,
             kind,
             body,
             csv_sha,
@@ -132,8 +140,8 @@ class Renderer:
             str(self.config.narrow_width),
             str(self.config.max_rows),
             str(self.config.interactive),
-            render.folder_fingerprint(str(self.config.functions_dir or "")),
-            render.font_fingerprint(str(self.config.font_dir or "")),
+            self.functions_fingerprint,
+            self.font_fingerprint,
             str(self.config.font_family or ""),
         )
 

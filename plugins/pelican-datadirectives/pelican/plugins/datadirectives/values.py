@@ -77,11 +77,11 @@ def parse(text: str) -> ValueRef:
     return ValueRef(verb, m["file"], conditions, column, fmt, text.strip())
 
 
-def evaluate(ref: ValueRef, data_dir, package=None) -> str:
+def evaluate(ref: ValueRef, data_dir, package=None, tables=None) -> str:
     """Compute and format the value. `package` maps CSV names to their metadata (as_of, sources)."""
     if ref.verb in META:
-        return _meta(ref, data_dir, package)
-    table = load_table(ref.file, data_dir, key="value")
+        return _meta(ref, data_dir, package, tables)
+    table = _load(ref.file, data_dir, tables)
     frame = table.frame
     for column, op, value in ref.conditions:
         check_column(frame, column, table.name, key="value")
@@ -127,8 +127,13 @@ def _plain(value):
     return value
 
 
-def _meta(ref: ValueRef, data_dir, package) -> str:
-    load_table(ref.file, data_dir, key="value")  # the file must exist under data/
+def _load(name: str, data_dir, tables):
+    """The table, through the build's `Tables` when there is one (each file read once)."""
+    return tables.load(name, key="value") if tables else load_table(name, data_dir, key="value")
+
+
+def _meta(ref: ValueRef, data_dir, package, tables=None) -> str:
+    _load(ref.file, data_dir, tables)  # the file must exist under data/ and be readable
     info = (package or {}).get(ref.file)
     if info is None:
         raise DirectiveError(

@@ -7,8 +7,9 @@ one mechanism, one message shape), and calls `render(opts, context)`, which retu
 links to, a share-card spec). Faults are raised as DirectiveError with `key=` the option they
 concern; the Renderer reports them at that option's line.
 
-`Context` is what a directive may use: the settings, the data package, the build's table
-loader, and the helpers every figure shares (source line, filtered frame, links).
+`Context` is what a directive may use: the settings, the data package, the build's tables
+(each data file loaded once per build), and the helpers every figure shares (source line,
+filtered frame, links).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from .. import figure, values
-from ..data import apply_filters, load_table
+from ..data import Tables, apply_filters
 from ..errors import DirectiveError
 from ..formats import format_date
 from ..options import REQUIRED, text, validate
@@ -104,6 +105,11 @@ class Context:
     config: Any  # settings.Config
     package: dict = field(default_factory=dict)  # CSV name -> {title, sources, as_of, ...}
     dry_run: bool = False  # check everything, draw nothing (`make check`)
+    tables: Tables | None = None  # the build's loaded data files (each read once)
+
+    def __post_init__(self):
+        if self.tables is None:
+            self.tables = Tables(self.config.data_dir)
 
     def meta(self, csv_name) -> dict:
         """The data package's description of a CSV ({} if none)."""
@@ -130,7 +136,7 @@ class Context:
 
     def frame(self, opts: dict):
         """(table, rows after the directive's filter); no rows is an error unless `empty:`."""
-        table = load_table(opts["data"], self.config.data_dir)
+        table = self.tables.load(opts["data"])
         frame = apply_filters(table.frame, opts["filter"], table.name)
         if frame.empty and not opts.get("empty"):
             detail = " after the filter" if opts["filter"] else ""

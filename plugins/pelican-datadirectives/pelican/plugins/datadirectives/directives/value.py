@@ -23,7 +23,7 @@ class ValueDirective(Directive):
 
     def evaluate(self, ref: values.ValueRef, ctx: Context) -> str:
         """The value, formatted."""
-        return values.evaluate(ref, ctx.config.data_dir, ctx.package)
+        return values.evaluate(ref, ctx.config.data_dir, ctx.package, ctx.tables)
 
     def html(self, ref: values.ValueRef, text: str) -> str:
         """The value in prose: a span naming the CSV it came from."""
