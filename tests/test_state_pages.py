@@ -147,3 +147,13 @@ def test_published_state_pages_have_their_own_meta_and_share_card(published_site
     assert "Texas" in page.meta["description"]
     assert page.meta["og:image"] == "https://example.org/explainer/cards/state-texas.png"
     assert (published_site / "cards" / "state-texas.png").is_file()
+
+
+SEARCH_INDEX_BUDGET = 40 * 1024  # gzip bytes; loaded only when a reader focuses the box
+
+
+def test_search_index_is_within_budget(built_site):
+    import gzip
+
+    index = (built_site / "search" / "index.json").read_bytes()
+    assert len(gzip.compress(index, 9)) <= SEARCH_INDEX_BUDGET
