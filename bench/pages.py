@@ -138,7 +138,9 @@ def altair_weights(output: Path, site: Path, pages: dict) -> dict[str, tuple[Wei
     bundle = vlc.javascript_bundle().encode()
     result = {}
     for name, (_, _, ids) in pages.items():
-        if not ids:
+        # Pages generated from page-set templates (states/...) have no chart block of their
+        # own in content/ to save with Altair: no comparison for them.
+        if not ids or any(fig not in charts for fig in ids):
             continue
         page = output / name
         html = page.read_text(encoding="utf-8")

@@ -49,9 +49,14 @@ def blocks(text: str, kinds=DIRECTIVES) -> list[tuple[int, int, str]]:
 
 
 def chart_bodies(site: Path) -> list[str]:
-    """The YAML body of every ```chart block in the site's content, in file order."""
+    """The YAML body of every ```chart block in the site's content, in file order.
+
+    Page-set templates (content/page-sets/) are left out: their charts hold `${column}`
+    placeholders and exist only once expanded, one per generated page."""
     bodies = []
     for md in sorted((site / "content").rglob("*.md")):
+        if "page-sets" in md.relative_to(site / "content").parts:
+            continue
         lines = md.read_text(encoding="utf-8").split("\n")
         for start, end, _ in blocks("\n".join(lines), ("chart",)):
             bodies.append("\n".join(lines[start + 1 : end]))
