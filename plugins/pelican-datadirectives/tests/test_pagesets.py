@@ -195,3 +195,21 @@ def test_make_check_checks_every_page_of_a_page_set(tmp_path):
     assert problems[0].startswith("content/page-sets/state.md:15: ")
     assert "'agncy'" in problems[0] and "(page for state=Texas and 1 more)" in problems[0]
     assert check(write_settings(site_with(tmp_path / "ok")) / "pelican.conf.py") == []
+
+
+def test_prerender_sees_each_generated_page_not_the_template(tmp_path):
+    """Cold builds render page-set charts in the pool: the scan expands every page."""
+    from pelican.plugins.datadirectives import prerender
+    from pelican.plugins.datadirectives.directives import Renderer
+    from pelican.plugins.datadirectives.settings import load_config
+
+    site = site_with(tmp_path)
+    settings = {
+        "PATH": str(site / "content"),
+        "DATA_DIRECTIVES": {"DATA_DIR": str(site / "data"), "CACHE_DIR": str(site / ".c")},
+    }
+    found = prerender.scan(settings, Renderer(load_config(settings)))
+    bodies = [body for kind, body, *_ in found if kind == "table"]
+    assert len(bodies) == 2
+    assert any("state == Texas" in b for b in bodies) and any("state == Ohio" in b for b in bodies)
+    assert not any("${" in b for b in bodies)

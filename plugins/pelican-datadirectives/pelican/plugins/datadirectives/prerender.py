@@ -34,7 +34,7 @@ import os
 from pathlib import Path
 
 from .directives import cached_block_names
-from .errors import DirectiveError
+from .errors import DirectiveError, DirectiveErrors
 from .markdown_ext import directive_blocks
 from .parsing import read_yaml
 
@@ -87,13 +87,9 @@ def blocks(text: str, names=None) -> list[tuple[str, str, int]]:
 
 def scan(settings: dict, renderer) -> list[tuple[str, str, str, int, str]]:
     """(kind, body, file, line, cache key) of every readable directive block, in file order."""
-    from pelican.utils import pelican_open
-
     found = []
-    for path in markdown_files(settings):
-        with pelican_open(str(path)) as text:
-            file_blocks = blocks(text, renderer.cached_block_names)
-        for kind, body, line in file_blocks:
+    for path, text in [*_file_texts(settings, renderer), *_page_set_texts(renderer)]:
+        for kind, body, line in blocks(text, renderer.cached_block_names):
             try:
                 options, _ = read_yaml(body)  # libyaml: fast (parsing.py)
                 key = renderer.cache_key(kind, body, options.get("data"))
@@ -101,6 +97,36 @@ def scan(settings: dict, renderer) -> list[tuple[str, str, str, int, str]]:
                 continue  # not a valid block: the normal pass reports it, located
             found.append((kind, body, str(path), line, key))
     return found
+
+
+def _file_texts(settings: dict, renderer):
+    """(path, text) of each content file, page-set templates left out (their blocks hold
+    ${column} placeholders; _page_set_texts gives the pages they make)."""
+    from pelican.utils import pelican_open
+
+    page_sets = renderer.config.page_sets_dir
+    page_sets = page_sets.resolve() if page_sets else None
+    for path in markdown_files(settings):
+        if page_sets and path.resolve().is_relative_to(page_sets):
+            continue
+        with pelican_open(str(path)) as text:
+            yield path, text
+
+
+def _page_set_texts(renderer):
+    """(template path, expanded text) of every page each page set makes, so a cold build
+    renders their charts in the pool too. A page set that fails is left to the build, which
+    reports it at the template's line."""
+    from .pagesets import PageSet
+
+    folder = renderer.config.page_sets_dir
+    for path in sorted(folder.glob("*.md")) if folder and folder.is_dir() else []:
+        page_set = PageSet(path, str(path), path.read_text(encoding="utf-8-sig"))
+        try:
+            for label, fields, table in page_set.groups(renderer.config.data_dir):
+                yield path, page_set.expand(fields, label, table)
+        except (DirectiveError, DirectiveErrors):
+            continue
 
 
 def misses(settings: dict, renderer, found=None) -> list[tuple[str, str, str, int, str]]:
