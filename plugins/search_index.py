@@ -16,6 +16,7 @@ import logging
 from pathlib import Path
 
 from pelican import signals
+from pelican.generators import Generator
 
 logger = logging.getLogger(__name__)
 
@@ -41,14 +42,14 @@ def documents(data_dir: Path) -> list[list[str]]:
     return docs
 
 
-def write_index(pelican) -> None:
-    """Pelican's finalized signal: write the index into the output folder."""
-    if "search_index" not in (pelican.settings.get("PLUGINS") or []):
+def write_index(settings: dict, output: Path) -> None:
+    """Write the index into the output folder (builds that list this plugin)."""
+    if "search_index" not in (settings.get("PLUGINS") or []):
         return
-    data_dir = Path((pelican.settings.get("DATA_DIRECTIVES") or {}).get("DATA_DIR", "data"))
+    data_dir = Path((settings.get("DATA_DIRECTIVES") or {}).get("DATA_DIR", "data"))
     if not (data_dir / "agreements_latest.csv").is_file():
         return
-    out = Path(pelican.settings["OUTPUT_PATH"]) / INDEX_PATH
+    out = output / INDEX_PATH
     out.parent.mkdir(parents=True, exist_ok=True)
     docs = documents(data_dir)
     text = json.dumps({"fields": FIELDS, "docs": docs}, ensure_ascii=False, separators=(",", ":"))
@@ -56,5 +57,17 @@ def write_index(pelican) -> None:
     logger.info("search index: %d entries, %d bytes", len(docs), len(text.encode()))
 
 
+class SearchIndexGenerator(Generator):
+    """Writes the index in Pelican's output phase. Not on `finalized`: Pelican calls those
+    receivers in no fixed order, and site_tools lists every output file in _headers there."""
+
+    def generate_output(self, writer) -> None:
+        write_index(self.settings, Path(self.output_path))
+
+
+def get_generators(pelican):
+    return SearchIndexGenerator
+
+
 def register():
-    signals.finalized.connect(write_index)
+    signals.get_generators.connect(get_generators)

@@ -19,8 +19,9 @@ both optional):
     FINGERPRINT_ASSETS = True   # hash-rename files under THEME_STATIC_DIR
     HOST_HEADERS = True         # write output/_headers (base path taken from SITEURL)
 
-Every file another plugin writes into the output (the chart plugin's CSS and scripts) is
-written by a generator, before Pelican's `finalized` signal, so it is fingerprinted too.
+Every file another plugin writes into the output (the chart plugin's CSS and scripts, the
+search index) must be written by a generator, before Pelican's `finalized` signal, whose
+receivers run in no fixed order: then it is fingerprinted and listed in `_headers` too.
 """
 
 from __future__ import annotations

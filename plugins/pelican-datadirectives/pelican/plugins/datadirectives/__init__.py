@@ -1,7 +1,8 @@
 """datadirectives: charts, tables and numbers from CSVs, written as directives in Markdown.
 
-A Pelican plugin; the directive reference is docs/directives.md. `register()` shows the data
-flow: each receiver is a module-level function in plugin.py.
+A Pelican plugin (the package's README: install, settings, theme contract; every directive:
+docs/directives.md in its repository). `register()` shows the data flow: each receiver is a
+module-level function.
 """
 
 from pelican import signals
