@@ -4,6 +4,7 @@ a sandboxed DuckDB, with DuckDB's own message for every wrong query."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,15 @@ from pelican.plugins.datadirectives.errors import DirectiveError
 from pelican.plugins.datadirectives.package import load_package
 from pelican.plugins.datadirectives.plugin import package_index
 
+from tests.test_directive_errors import stopped
+from tests.tiny_site import article_html, build, make_site, tree_digest
+
 CSV = "state,day,total\nTexas,2025-01-31,3\nOhio,2025-01-31,1\nTexas,2025-02-28,5\n"
+
+
+def fields(names: str) -> dict:
+    types = {"day": "date", "total": "integer", "id": "integer"}
+    return {"fields": [{"name": n, "type": types.get(n, "string")} for n in names.split()]}
 
 
 @pytest.fixture
@@ -32,8 +41,13 @@ def data(tmp_path) -> Path:
     meta = {"title": "t", "description": "d", "sources": [{"title": "s"}], "as_of": "2026-01-01"}
     package = {
         "resources": [
-            {"name": "counts", "path": "counts.csv", **meta, "schema": {"fields": []}},
-            {"name": "arrests", "path": "arrests.parquet", **meta, "schema": {"fields": []}},
+            {"name": "counts", "path": "counts.csv", **meta, "schema": fields("state day total")},
+            {
+                "name": "arrests",
+                "path": "arrests.parquet",
+                **meta,
+                "schema": fields("day state id"),
+            },
         ]
     }
     (folder / "datapackage.json").write_text(json.dumps(package))
@@ -108,3 +122,108 @@ def test_parquet_loads_like_a_csv(data):
     parquet_frame = load_table("counts.parquet", data).frame
     assert parquet_frame.to_dict("records") == csv_frame.to_dict("records")
     assert list(parquet_frame.dtypes.astype(str)) == list(csv_frame.dtypes.astype(str))
+
+
+# -- the `sql:` option and Parquet files in real builds ----------------------------------------
+
+SQL_CHART = """\
+```chart
+sql: |
+  SELECT date_trunc('month', day) AS month, count(*) AS arrests
+  FROM arrests GROUP BY ALL ORDER BY month
+mark: line
+x: month:T
+y: arrests:Q
+title: Arrests by month
+description: Line chart of arrests by month.
+```
+
+```table
+sql: SELECT state, sum(total) AS total FROM counts GROUP BY ALL ORDER BY state
+title: Totals by state
+```
+
+```chart
+data: arrests.parquet
+mark: bar
+x: count():Q
+y: state:N
+title: Arrests by state
+description: Bars, one per state.
+```
+"""
+
+
+def sql_site(tmp_path: Path, data: Path, article: str) -> Path:
+    site = make_site(tmp_path / "site", article, csvs={})
+    for f in data.iterdir():
+        (site / "data" / f.name).write_bytes(f.read_bytes())
+    return site
+
+
+def links(figure_html: str) -> list[tuple[str, str]]:
+    """(text, href) of the figure's download links."""
+    download = re.search(r'<p class="dd-download">(.*?)</p>', figure_html).group(1)
+    return [(t, h) for h, t in re.findall(r'<a href="([^"]+)" download>([^<]+)</a>', download)]
+
+
+def test_sql_and_parquet_figures_build(tmp_path, data):
+    site = sql_site(tmp_path, data, SQL_CHART)
+    output = build(site)
+    figures = article_html(output).split('<figure class="dd-figure')[1:]
+    assert len(figures) == 3
+    month, table, state = figures
+    assert month.count("<tr>") - 1 == 3  # the data table: the query's three months
+    # "Get the data": the rows the figure shows, as CSV, and the full resource.
+    for fig, full in (
+        (month, "arrests.parquet"),
+        (table, "counts.csv"),
+        (state, "arrests.parquet"),
+    ):
+        (get, shown), (whole, href) = links(fig)
+        assert get == "Get the data (CSV)"
+        assert (output / shown.removeprefix("./")).is_file() and "/figures/" in shown
+        assert whole == f"Full data: {full}"
+        assert (output / href.removeprefix("./")).is_file()
+    rows = (output / links(month)[0][1].removeprefix("./")).read_text()
+    assert rows.splitlines()[0] == "month,arrests"
+    assert len(rows.splitlines()) == 4
+    totals = (output / links(table)[0][1].removeprefix("./")).read_text()
+    assert totals == "state,total\nOhio,1\nTexas,8\n"
+    # The source line comes from the resources the query reads.
+    assert "Source: s." in month
+
+
+def test_sql_build_is_the_same_warm(tmp_path, data):
+    site = sql_site(tmp_path, data, SQL_CHART)
+    first = tree_digest(build(site))
+    assert tree_digest(build(site)) == first
+
+
+def test_a_wrong_query_is_reported_at_the_sql_line(tmp_path, data):
+    article = SQL_CHART.replace("FROM arrests GROUP BY ALL", "FROM arests GROUP BY ALL")
+    site = sql_site(tmp_path, data, article)
+    [problem] = stopped(site).problems
+    assert problem.line == 6  # the line of 'sql: |' (the header is 4 lines, the fence 5)
+    assert "Table with name arests does not exist" in problem.message
+    assert "did you mean 'arrests'" in problem.message
+
+
+@pytest.mark.parametrize(
+    "options,message",
+    [
+        ("data: counts.csv\nsql: SELECT 1 AS x", "data: give either 'sql:' or 'data:'"),
+        ("sql: SELECT * FROM counts\nfilter: total > 1", "filter: give either 'sql:' or"),
+        ("title: No data", "data: missing; a figure needs 'data:'"),
+    ],
+)
+def test_data_or_sql(tmp_path, data, options, message):
+    site = sql_site(
+        tmp_path,
+        data,
+        f"```table\n{options}\ntitle: T\n```\n".replace(
+            "title: No data\ntitle: T", "title: No data"
+        ),
+    )
+    problems = stopped(site).problems
+    assert any(message in str(p) for p in problems), problems

@@ -167,8 +167,16 @@ def caption(fig_id: str, title: str, subtitle: str | None) -> str:
     return "".join(parts)
 
 
-def meta(source: str, as_of: str | None, notes: str | None, csv_href: str | None) -> str:
-    """The footer: source line with 'as of' date, notes, and the 'Get the data' link."""
+def meta(
+    source: str,
+    as_of: str | None,
+    notes: str | None,
+    csv_href: str | None,
+    full: list[tuple[str, str]] = (),
+) -> str:
+    """The footer: source line with 'as of' date, notes, and the 'Get the data' link; then,
+    for a figure that shows a digest of bigger data (`sql:`, Parquet), a link to each full
+    data file as (file name, href)."""
     line = f"Source: {escape(source.rstrip('.'))}."
     if as_of:
         line += f" As of {escape(as_of)}."
@@ -178,7 +186,12 @@ def meta(source: str, as_of: str | None, notes: str | None, csv_href: str | None
     if csv_href:
         parts.append(
             f'<p class="dd-download"><a href="{escape(csv_href)}" download>'
-            "Get the data (CSV)</a></p>"
+            "Get the data (CSV)</a>"
+            + "".join(
+                f' · <a href="{escape(href)}" download>Full data: {escape(name)}</a>'
+                for name, href in full
+            )
+            + "</p>"
         )
     parts.append("</footer>")
     return "".join(parts)

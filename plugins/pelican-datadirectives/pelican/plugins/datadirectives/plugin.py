@@ -289,7 +289,7 @@ def write_files(state, output: Path, settings: dict) -> int:
 
     config, records = state.config, state.renderer.records
     static_dir = settings.get("THEME_STATIC_DIR", "theme")
-    copy_data(config, output, records.csvs | set(state.renderer.package))
+    copy_data(config, output, records.csvs | set(state.renderer.package), records.files)
     css = output / static_dir / "charts.css"
     css.parent.mkdir(parents=True, exist_ok=True)
     css.write_text(charts_css(), encoding="utf-8")
@@ -317,13 +317,19 @@ def finalized(pelican) -> None:
     )
 
 
-def copy_data(config, output: Path, names) -> None:
-    """Copy each CSV pages link to, and datapackage.json, into output/<OUTPUT_DATA_DIR>/."""
+def copy_data(config, output: Path, names, made: dict | None = None) -> None:
+    """Copy each data file pages link to, and datapackage.json, into
+    output/<OUTPUT_DATA_DIR>/; write the files figures made (the rows a `sql:` or Parquet
+    figure shows, as CSV) beside them."""
     target = output / config.output_data_dir
     for name in sorted(names):
         dest = target / name
         dest.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(config.data_dir / name, dest)
+    for name, text in sorted((made or {}).items()):
+        dest = target / name
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        dest.write_text(text, encoding="utf-8", newline="")
     package = config.data_dir / "datapackage.json"
     if package.is_file():
         target.mkdir(parents=True, exist_ok=True)

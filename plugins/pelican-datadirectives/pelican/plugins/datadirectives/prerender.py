@@ -92,7 +92,7 @@ def scan(settings: dict, renderer) -> list[tuple[str, str, str, int, str]]:
         for kind, body, line in blocks(text, renderer.cached_block_names):
             try:
                 options, _ = read_yaml(body)  # libyaml: fast (parsing.py)
-                key = renderer.cache_key(kind, body, options.get("data"))
+                key = renderer.cache_key(kind, body, options.get("data"), options.get("sql"))
             except DirectiveError:
                 continue  # not a valid block: the normal pass reports it, located
             found.append((kind, body, str(path), line, key))

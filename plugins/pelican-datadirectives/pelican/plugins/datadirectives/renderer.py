@@ -19,7 +19,7 @@ import logging
 from collections import Counter
 from dataclasses import dataclass, field
 
-from . import render
+from . import render, sql
 from .data import resolve_csv
 from .directives import (
     DIRECTIVES,
@@ -40,7 +40,8 @@ logger = logging.getLogger(__name__)
 class Records:
     """What reading the content found, for the plugin's work after reading."""
 
-    csvs: set = field(default_factory=set)  # CSV names under data/ that pages link to
+    csvs: set = field(default_factory=set)  # data files under data/ that pages link to
+    files: dict = field(default_factory=dict)  # files figures made: {path: text} (Rendered)
     cards: dict = field(default_factory=dict)  # source path -> Vega-Lite spec of its first chart
     printed: dict = field(default_factory=dict)  # (source, line, expr) -> text printed
     counts: Counter = field(default_factory=Counter)  # directive name -> times rendered
@@ -106,14 +107,15 @@ class Renderer:
             raise exc.located(source, exc.line or key_lines.get(exc.key) or line) from None
         self.records.counts[kind] += 1
         self.records.csvs.update(rendered.csvs)
+        self.records.files.update(rendered.files)
         if rendered.card and source not in self.records.cards:
             self.records.cards[source] = rendered.card
         return rendered.html
 
     def _rendered(self, directive: Directive, options: dict, body: str) -> Rendered:
         key = None
-        if directive.cached:
-            key = self.cache_key(directive.name, body, options.get("data"))
+        if directive.cached and (options.get("data") or options.get("sql")):
+            key = self.cache_key(directive.name, body, options.get("data"), options.get("sql"))
         entry = None if key is None or self.dry_run else self.cache.get(key)
         if entry is not None:
             return Rendered.from_entry(entry)
@@ -122,20 +124,26 @@ class Renderer:
             self.cache.put(key, rendered.entry())
         return rendered
 
-    def cache_key(self, kind: str, body: str, csv_name) -> str:
+    def cache_key(self, kind: str, body: str, csv_name, query=None) -> str:
         """The render-cache key of a block: a hash of everything that can change its HTML.
 
         Public because prerender.py computes the same keys to find the blocks to render in
         parallel before Pelican reads the content; one definition keeps the two in step.
+        The data part: the bytes and package metadata of the file `data:` names, or, for a
+        `sql:` query, of every resource whose name its text mentions (a superset of the ones
+        it reads, found without parsing: a warm build does not load DuckDB).
         """
-        csv_path = resolve_csv(csv_name, self.config.data_dir)
-        csv_sha = self.hashes(csv_path)
+        mentioned = sql.mentioned(str(query), self.package) if query else []
+        names = [r.path for r in mentioned] if query else [csv_name]
+        data = []
+        for name in names:
+            csv_path = resolve_csv(name, self.config.data_dir)
+            data += [self.hashes(csv_path), render.canonical_json(self.context.meta(name))]
         return render.cache_key(
             self.fingerprint,
             kind,
             body,
-            csv_sha,
-            render.canonical_json(self.context.meta(csv_name)),
+            *data,
             str(self.config.width),
             str(self.config.narrow_width),
             str(self.config.max_rows),

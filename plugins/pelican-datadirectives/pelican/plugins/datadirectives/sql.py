@@ -62,6 +62,19 @@ def mentioned(sql: str, package: dict) -> list[Resource]:
     ]
 
 
+def read_by(sql: str, package: dict) -> list[Resource]:
+    """The resources the query reads, exactly (DuckDB's parser names its tables); [] when the
+    query does not parse (running it then raises DuckDB's message)."""
+    import duckdb
+
+    tables = resources(package)
+    try:
+        names = duckdb.get_table_names(sql)
+    except duckdb.Error:
+        return []
+    return [tables[n.lower()] for n in sorted(names, key=str.lower) if n.lower() in tables]
+
+
 def check_sql(value) -> str:
     """The `sql:` option's value: the text of one query (checked against DuckDB at render)."""
     if not isinstance(value, str) or not value.strip():
@@ -100,23 +113,15 @@ def run(sql: str, data_dir: Path, package: dict, max_rows: int, spill_dir: Path 
                 fix="write one SELECT (or WITH ... SELECT) over the data package's resources",
                 key="sql",
             )
+        used = read_by(sql, package)
         try:
-            names = duckdb.get_table_names(sql)
-        except duckdb.Error as exc:
-            raise _error(exc, tables) from None
-        used = []
-        for name in sorted(names):
-            res = tables.get(name.lower())
-            if res is None:
-                continue  # a CTE's name, or a table DuckDB will refuse below with its message
-            used.append(res)
-            source = (
-                engine.parquet_source(data_dir / res.path)
-                if res.path.lower().endswith(".parquet")
-                else f"read_csv({engine.literal((data_dir / res.path).as_posix())})"
-            )
-            con.execute(f"CREATE VIEW {engine.ident(res.name)} AS SELECT * FROM {source}")
-        try:
+            for res in used:  # a CTE's name, or an unknown table, is left to DuckDB's message
+                source = (
+                    engine.parquet_source(data_dir / res.path)
+                    if res.path.lower().endswith(".parquet")
+                    else f"read_csv({engine.literal((data_dir / res.path).as_posix())})"
+                )
+                con.execute(f"CREATE VIEW {engine.ident(res.name)} AS SELECT * FROM {source}")
             relation = con.sql(f"SELECT * FROM ({sql}) AS dd_query LIMIT {max_rows + 1}")
             select = ", ".join(
                 engine.as_text_if_temporal(c, str(t))

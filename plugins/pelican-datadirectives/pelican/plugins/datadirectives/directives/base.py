@@ -14,14 +14,17 @@ filtered frame, links).
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from .. import figure, values
-from ..data import Tables, apply_filters
+from .. import sql as queries
+from ..data import Table, Tables, apply_filters
 from ..errors import DirectiveError
 from ..formats import format_date
 from ..options import REQUIRED, text, validate
+from ..sql import check_sql
 
 
 @dataclass(frozen=True)
@@ -29,16 +32,24 @@ class Rendered:
     """What a directive made: its HTML and what the plugin needs after reading."""
 
     html: str
-    csvs: tuple[str, ...] = ()  # CSV names under data/ the figure links to (copied to output)
+    csvs: tuple[str, ...] = ()  # data files under data/ the figure links to (copied to output)
     card: dict | None = None  # the Vega-Lite spec of a share card (a page's first chart)
+    # Files the figure links to that it made itself, {path under OUTPUT_DATA_DIR: text}: the
+    # rows a `sql:` or Parquet figure shows, as CSV ("Get the data").
+    files: dict = field(default_factory=dict)
 
     def entry(self) -> dict:
         """The render-cache entry (JSON)."""
-        return {"html": self.html, "csvs": list(self.csvs), "card": self.card}
+        entry = {"html": self.html, "csvs": list(self.csvs), "card": self.card}
+        if self.files:
+            entry["files"] = self.files
+        return entry
 
     @classmethod
     def from_entry(cls, entry: dict) -> Rendered:
-        return cls(entry["html"], tuple(entry.get("csvs", ())), entry.get("card"))
+        return cls(
+            entry["html"], tuple(entry.get("csvs", ())), entry.get("card"), entry.get("files", {})
+        )
 
 
 class Directive:
@@ -85,9 +96,29 @@ def filters(value):
     return value if isinstance(value, list) else [value]
 
 
-# Options every figure directive (chart, table) shares.
+def check_data_source(opts: dict) -> dict:
+    """A figure reads either a data file (`data:`, maybe `filter:`) or a query (`sql:`)."""
+    if opts.get("sql"):
+        for key in ("data", "filter"):
+            if opts.get(key):
+                raise DirectiveError(
+                    f"{key}: give either 'sql:' or '{key}:', not both",
+                    fix="a query names its resources in FROM; filter rows in its WHERE",
+                    key=key,
+                )
+    elif not opts.get("data"):
+        raise DirectiveError(
+            "data: missing; a figure needs 'data:' (a CSV or Parquet file under data/) or "
+            "'sql:' (a SELECT over the data package's resources)",
+            fix="e.g. 'data: agreements_by_month.csv'",
+        )
+    return opts
+
+
+# Options every figure directive (chart, table) shares; one of data and sql is required.
 FIGURE_OPTIONS = {
-    "data": (REQUIRED, text),
+    "data": (None, text),
+    "sql": (None, check_sql),
     "title": (REQUIRED, text),
     "subtitle": (None, text),
     "source": (None, text),
@@ -115,27 +146,51 @@ class Context:
         """The data package's description of a CSV ({} if none)."""
         return self.package.get(str(csv_name).strip(), {})
 
+    def data_files(self, opts: dict) -> list[str]:
+        """The data files a figure reads: its `data:`, or the resources its `sql:` names."""
+        if opts.get("sql"):
+            return [r.path for r in queries.read_by(opts["sql"], self.package)]
+        return [str(opts["data"]).strip()]
+
     def source_line(self, opts: dict) -> tuple[str, str]:
-        """The source and 'as of' text: the directive's own, else the data package's."""
-        info = self.meta(opts["data"])
-        source = opts["source"] or values.source_text(info)
+        """The source and 'as of' text: the directive's own, else the data package's (for a
+        query over several resources: every source, and the earliest 'as of')."""
+        files = self.data_files(opts)
+        if opts.get("sql") and not files:
+            self.frame(opts)  # a query that names no resource: DuckDB's own message first
+        infos = [self.meta(f) for f in files]
+        what = ", ".join(files) or "the query"
+        sources = list(dict.fromkeys(t for i in infos for t in [values.source_text(i)] if t))
+        source = opts["source"] or "; ".join(sources)
         if not source:
             raise DirectiveError(
-                f"no source for {opts['data']}: add 'source:' to the directive, or sources "
+                f"no source for {what}: add 'source:' to the directive, or sources "
                 "to its resource in datapackage.json",
                 key="source",
             )
-        as_of = opts["as_of"] or (format_date(info["as_of"]) if info.get("as_of") else None)
+        dates = sorted(i["as_of"] for i in infos if i.get("as_of"))
+        as_of = opts["as_of"] or (format_date(dates[0]) if dates else None)
         if not as_of:
             raise DirectiveError(
-                f"no 'as of' date for {opts['data']}: add 'as_of: YYYY-MM-DD' to the directive,"
+                f"no 'as of' date for {what}: add 'as_of: YYYY-MM-DD' to the directive,"
                 " or 'as_of' to its resource in datapackage.json",
                 key="as_of",
             )
         return source, as_of
 
     def frame(self, opts: dict):
-        """(table, rows after the directive's filter); no rows is an error unless `empty:`."""
+        """(table, rows after the directive's filter); no rows is an error unless `empty:`.
+
+        With `sql:`, the rows are the query's result (DuckDB, sql.py)."""
+        if opts.get("sql"):
+            _, frame = queries.run(
+                opts["sql"],
+                self.config.data_dir,
+                self.package,
+                self.config.max_rows,
+                self.config.cache_dir / "duckdb",
+            )
+            return Table("the query's result", None, "", frame), frame
         table = self.tables.load(opts["data"])
         frame = apply_filters(table.frame, opts["filter"], table.name)
         if frame.empty and not opts.get("empty"):
@@ -151,6 +206,33 @@ class Context:
         """The link to a CSV's copy in the output, from any page."""
         return f"{figure.ROOT_MARKER}/{self.config.output_data_dir}/{name}"
 
+    def downloads(self, opts: dict, fig_id: str, rows: list[dict], columns: list[str]):
+        """("Get the data" link, full-data links, files to write) for a figure.
+
+        A figure over one CSV links that CSV, as it always did. A figure over a query or a
+        Parquet file links a CSV of the rows it shows (written beside the data copies as
+        figures/<id>-<hash>.csv), and each full resource it reads."""
+        files = self.data_files(opts)
+        if not opts.get("sql") and not files[0].lower().endswith(".parquet"):
+            return self.csv_href(files[0]), [], {}
+        text = rows_csv(rows, columns)
+        name = f"figures/{fig_id}-{hashlib.sha256(text.encode()).hexdigest()[:8]}.csv"
+        full = [(f, self.csv_href(f)) for f in files]
+        return self.csv_href(name), full, {name: text}
+
     def root_href(self, path: str) -> str:
         """A site-relative path as a link that works from any page (see plugin.relative_root)."""
         return f"{figure.ROOT_MARKER}/{path.lstrip('/')}"
+
+
+def rows_csv(rows: list[dict], columns: list[str]) -> str:
+    """The rows as CSV text (header first; missing values empty; LF line ends)."""
+    import csv
+    import io
+
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow(["" if row.get(c) is None else row.get(c) for c in columns])
+    return out.getvalue()

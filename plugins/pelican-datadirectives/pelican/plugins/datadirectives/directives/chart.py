@@ -26,7 +26,7 @@ from .. import figure, render
 from ..chart_theme import use_font
 from ..errors import DirectiveError
 from ..options import REQUIRED, boolean, text
-from .base import FIGURE_OPTIONS, Context, Directive, Rendered
+from .base import FIGURE_OPTIONS, Context, Directive, Rendered, check_data_source
 
 if TYPE_CHECKING:
     from ..charts import Mark, PreparedChart
@@ -53,7 +53,7 @@ class ChartDirective(Directive):
     def check(self, raw: dict) -> dict:
         from .. import charts
 
-        opts = super().check(raw)
+        opts = check_data_source(super().check(raw))
         charts.check_mark(opts)
         return opts
 
@@ -74,7 +74,7 @@ class ChartDirective(Directive):
                 key="data",
             )
         if ctx.dry_run:
-            return Rendered("", (str(opts["data"]).strip(),))
+            return Rendered("", tuple(ctx.data_files(opts)))
         vl = use_font(chart.spec(config.width), config.font_family)
         fig_id = "fig-" + (opts["id"] or figure.slugify(opts["title"]))
         # Ids come from the chart's own spec only, so editing the plugin does not churn them.
@@ -82,6 +82,7 @@ class ChartDirective(Directive):
         graphic = drawings(chart, vl, config, fig_id, prefix)
         notes = " ".join(n for n in [opts["notes"], *chart.notes] if n)
         columns = list(rows[0]) if rows else []
+        href, full, files = ctx.downloads(opts, fig_id, rows, columns)
         parts = [
             f'<figure class="dd-figure dd-chart" id="{fig_id}" data-dd-key="{prefix}">',
             figure.caption(fig_id, opts["title"], opts["subtitle"]),
@@ -89,7 +90,7 @@ class ChartDirective(Directive):
             f'<p class="dd-desc dd-visually-hidden" id="{fig_id}-desc">'
             f"{figure.escape(opts['description'])}</p>",
             live_spec(opts, chart.mark, vl, config),
-            figure.meta(source, as_of, notes or None, ctx.csv_href(table.name)),
+            figure.meta(source, as_of, notes or None, href, full),
             '<details class="dd-data"><summary>Data table</summary>',
             figure.data_table(
                 rows[: config.table_max_rows],
@@ -101,7 +102,7 @@ class ChartDirective(Directive):
             "</details></figure>",
         ]
         card = {**vl, "title": {"text": opts["title"], "subtitle": f"Source: {source}"}}
-        return Rendered("".join(parts), (str(opts["data"]).strip(),), card)
+        return Rendered("".join(parts), tuple(ctx.data_files(opts)), card, files)
 
 
 def drawings(chart: PreparedChart, vl: dict, config, fig_id: str, prefix: str) -> str:

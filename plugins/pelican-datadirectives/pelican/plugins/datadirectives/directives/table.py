@@ -18,7 +18,7 @@ from .. import figure
 from ..data import check_column
 from ..formats import check_format
 from ..options import int_between, list_of, mapping_of, text
-from .base import FIGURE_OPTIONS, Context, Directive, Rendered
+from .base import FIGURE_OPTIONS, Context, Directive, Rendered, check_data_source
 
 TABLE_OPTIONS = {
     **FIGURE_OPTIONS,
@@ -38,6 +38,9 @@ class TableDirective(Directive):
     name = "table"
     options = TABLE_OPTIONS
     cached = True
+
+    def check(self, raw: dict) -> dict:
+        return check_data_source(super().check(raw))
 
     def render(self, opts: dict, ctx: Context) -> Rendered:
         config = ctx.config
@@ -68,6 +71,7 @@ class TableDirective(Directive):
         links = cell_links(frame[: len(rows)], opts["links"], table.name, ctx.root_href)
         ids = row_ids(frame[: len(rows)], opts["row_id"], table.name)
         fig_id = "tbl-" + (opts["id"] or figure.slugify(opts["title"]))
+        href, full, files = ctx.downloads(opts, fig_id, rows, columns)
         parts = [
             f'<figure class="dd-figure dd-table-figure" id="{fig_id}">',
             figure.caption(fig_id, opts["title"], opts["subtitle"]),
@@ -88,10 +92,10 @@ class TableDirective(Directive):
                 links=links,
                 row_ids=ids,
             ),
-            figure.meta(source, as_of, opts["notes"], ctx.csv_href(table.name)),
+            figure.meta(source, as_of, opts["notes"], href, full),
             "</figure>",
         ]
-        return Rendered("".join(parts), (str(opts["data"]).strip(),))
+        return Rendered("".join(parts), tuple(ctx.data_files(opts)), files=files)
 
 
 def _plain(value):
