@@ -68,3 +68,42 @@ def test_examples_build(tmp_path, example):
     )
     html = article_html(build(site))
     assert "dd-" in html or "{{" not in example
+
+
+PARQUET_EXAMPLE = re.compile(r"^````markdown parquet\n(.*?)^````$", re.S | re.M)
+
+
+def parquet_data(tmp_path):
+    """The project's data/ plus agreements_latest.parquet (a Parquet copy of the CSV, written
+    by DuckDB), described in datapackage.json: what docs/directives.md's Parquet example reads."""
+    import json
+    import shutil
+
+    import duckdb
+
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data", data, ignore=shutil.ignore_patterns("ingest"))
+    duckdb.sql(
+        f"COPY (SELECT * FROM read_csv('{data / 'agreements_latest.csv'}', all_varchar = true)) "
+        f"TO '{data / 'agreements_latest.parquet'}' (FORMAT parquet)"
+    )
+    package = json.loads((data / "datapackage.json").read_text(encoding="utf-8"))
+    [csv] = [r for r in package["resources"] if r["path"] == "agreements_latest.csv"]
+    parquet = {k: v for k, v in csv.items() if k not in ("dialect", "encoding", "mediatype")}
+    parquet.update(name="agreements_latest_parquet", path="agreements_latest.parquet")
+    parquet["format"] = "parquet"
+    package["resources"].append(parquet)
+    (data / "datapackage.json").write_text(json.dumps(package), encoding="utf-8")
+    return data
+
+
+@pytest.mark.slow
+def test_parquet_example_builds(tmp_path):
+    [example] = PARQUET_EXAMPLE.findall((ROOT / "docs" / "directives.md").read_text())
+    data = parquet_data(tmp_path)
+    site = make_site(
+        tmp_path / "site", example, csvs={}, settings={"DATA_DIRECTIVES": {"DATA_DIR": str(data)}}
+    )
+    html = article_html(build(site))
+    assert "Full data: agreements_latest.parquet" in html
+    assert "Jail enforcement" in html
