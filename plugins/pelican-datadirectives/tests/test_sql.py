@@ -13,9 +13,8 @@ from pelican.plugins.datadirectives.data import load_table
 from pelican.plugins.datadirectives.errors import DirectiveError
 from pelican.plugins.datadirectives.package import load_package
 from pelican.plugins.datadirectives.plugin import package_index
-
-from tests.test_directive_errors import stopped
-from tests.tiny_site import article_html, build, make_site, tree_digest
+from test_directive_errors import stopped
+from tiny_site import article_html, build, make_site, tree_digest
 
 CSV = "state,day,total\nTexas,2025-01-31,3\nOhio,2025-01-31,1\nTexas,2025-02-28,5\n"
 
