@@ -95,15 +95,27 @@ def _side_data(rows: list[dict]) -> alt.Data:
 
 
 def direct_labels(
-    data: pd.DataFrame, x: Enc, y: Enc, color: Enc, stack: Any, mark: str, height: int
+    data: pd.DataFrame,
+    x: Enc,
+    y: Enc,
+    color: Enc,
+    stack: Any,
+    height: int,
+    *,
+    stacked: bool,
+    dots: bool,
 ) -> list[alt.Chart]:
-    """Series names at the right end of each line/area, in place of a legend."""
+    """Series names at the right end of each line/area, in place of a legend.
+
+    `stacked`: the series are bands stacked when `stack` is set (areas), so a name sits in
+    the middle of its band; `dots`: a dot marks each line's end (lines, not areas).
+    """
     valid = data.dropna(subset=[x.field, y.field])
     if valid.empty:
         return []
     last_x = valid[x.field].max() if x.type in "QT" else valid[x.field].iloc[-1]
     ends = valid[valid[x.field] == last_x].groupby(color.field, sort=True)[y.field].sum()
-    if stack and mark == "area":
+    if stack and stacked:
         totals = valid.groupby(x.field)[y.field].sum()
         if stack == "normalize":
             ends = ends / ends.sum()
@@ -144,7 +156,7 @@ def direct_labels(
         )
     )
     layers = [text]
-    if mark == "line":
+    if dots:
         end_points = [
             {x.field: plain(last_x), y.field: plain(v), color.field: plain(name)}
             for name, v in ends.items()

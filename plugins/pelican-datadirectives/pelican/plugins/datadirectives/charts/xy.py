@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import altair as alt
 import pandas as pd
@@ -89,7 +89,6 @@ BAR_OPTIONS = {"sort": (None, sort_option), "group": (False, boolean)}
 class XYState:
     """An x/y chart prepared once: resolved encodings and the rows to draw, at no width."""
 
-    mark: str
     opts: dict
     x: Enc
     y: Enc
@@ -105,9 +104,45 @@ class XYState:
 
 
 class XYMark(Mark):
-    """line, area, bar and point: two position channels, maybe colour, facets, annotations."""
+    """line, area, bar and point: two position channels, maybe colour, facets, annotations.
+
+    Each subclass says how it differs, as data, and draws its own layer (`layer`):
+    `series` (lines and areas: rows in x order per series, names at the line ends when they
+    fit), `stackable` (a colour stacks it), `bars` (ranked when horizontal, a row height per
+    bar, side by side with `group`, a band per time unit), `aggregate_colour` (colour may be
+    an aggregate).
+    """
 
     options = XY_OPTIONS
+    series: ClassVar[bool] = False
+    stackable: ClassVar[bool] = False
+    bars: ClassVar[bool] = False
+    aggregate_colour: ClassVar[bool] = False
+
+    def layer(self, base: alt.Chart, s: XYState) -> alt.Chart:
+        """The mark's own layer over the shared encoding."""
+        raise NotImplementedError
+
+    def encode_more(self, enc: dict, s: XYState) -> None:
+        """Channels only this mark needs (stack order, side-by-side offsets)."""
+
+    def _stack(self, opts: dict, color: Enc | None) -> Any:
+        """Vega-Lite's stack value for the value axis (None: not stacked)."""
+        stack = opts["stack"]
+        if opts["group"] and stack not in (None, False):
+            raise DirectiveError(
+                "group: true and stack cannot both be set; choose one", key="group"
+            )
+        if stack is not None and not self.stackable:
+            raise DirectiveError(
+                f"stack applies to bar and area charts, not {self.name}", key="stack"
+            )
+        if (opts["group"] or stack is not None) and color is None:
+            key = "group" if opts["group"] else "stack"
+            raise DirectiveError(f"{key} needs color: <column> to split bars into series", key=key)
+        if opts["group"] or stack is False or not self.stackable:
+            return None
+        return "normalize" if stack == "normalize" else "zero"
 
     def prepare(self, opts: dict, frame: pd.DataFrame, functions_dir: Path | None) -> PreparedChart:
         mark = self.name
@@ -126,7 +161,7 @@ class XYMark(Mark):
         facet = resolve("facet", opts["facet"], frame, converted) if opts["facet"] else None
         if facet and facet.aggregate:
             raise DirectiveError("facet: use a plain column, not an aggregate", key="facet")
-        if color and color.aggregate and mark != "point":
+        if color and color.aggregate and not self.aggregate_colour:
             raise DirectiveError(
                 "color: an aggregate colour only works with mark: point; "
                 "colour by a category column instead",
@@ -140,7 +175,7 @@ class XYMark(Mark):
         data = prepare_data(frame, encs, converted)
         horizontal = y.type in "NO" and x.type == "Q"
         category = y if horizontal else x
-        if mark in ("line", "area"):
+        if self.series:
             order = [e.field for e in (color, facet) if e] + [x.field]
             data = data.sort_values(order, kind="mergesort").reset_index(drop=True)
         if facet is not None:
@@ -151,13 +186,12 @@ class XYMark(Mark):
                     "filter the data or facet by a coarser column",
                     key="facet",
                 )
-        stack = _stack(opts, mark, color)
-        sort = _category_sort(opts, mark, horizontal, category, data)
+        stack = self._stack(opts, color)
+        sort = _category_sort(opts, self.bars, horizontal, category, data)
         rows = to_records(data)
         annotations = resolve_annotations(opts["annotations"] or [], x, y, data)
-        timed = mark == "bar" and x.type == "T" and not horizontal
+        timed = self.bars and x.type == "T" and not horizontal
         state = XYState(
-            mark=mark,
             opts=opts,
             x=x,
             y=y,
@@ -175,12 +209,12 @@ class XYMark(Mark):
 
     def draw(self, chart: PreparedChart, width: int) -> alt.TopLevelMixin:
         s: XYState = chart.state
-        mark, opts, data = s.mark, s.opts, s.data
+        opts, data = s.opts, s.data
         x, y, color, facet, stack, sort = s.x, s.y, s.color, s.facet, s.stack, s.sort
         horizontal = s.horizontal
         category = y if horizontal else x
         height = opts["height"] or (FACET_HEIGHT if facet else DEFAULT_HEIGHT)
-        if mark == "bar" and horizontal and not opts["height"]:
+        if self.bars and horizontal and not opts["height"]:
             # One comfortable row per bar (28 px), instead of a fixed height.
             height = min(1200, max(80, 28 * int(data[category.field].nunique()) + 40))
 
@@ -193,7 +227,7 @@ class XYMark(Mark):
             ),
         }
         direct = (
-            mark in ("line", "area")
+            self.series
             and color is not None
             and facet is None
             and color.type in "NO"
@@ -207,32 +241,16 @@ class XYMark(Mark):
             enc["color"] = color_channel(
                 color, legend=not direct, legend_columns=legend_columns(color, values, width)
             )
-            if mark == "bar" and stack is None and color.type in "NO":
-                offset = alt.YOffset if horizontal else alt.XOffset
-                enc["yOffset" if horizontal else "xOffset"] = offset(
-                    field=vl_field(color.field), type=color.vl_type, sort=color.sort or "ascending"
-                )
-            if mark == "area" and stack:
-                enc["order"] = alt.Order(
-                    field=vl_field(color.field), type=color.vl_type, sort="ascending"
-                )
+            self.encode_more(enc, s)
         enc["tooltip"] = [tooltip_channel(e) for e in (s.tips or [e for e in (x, y, color) if e])]
         if s.time_unit:
             enc["x"] = position_channel(alt.X, x, None, None, time_unit=s.time_unit)
 
-        base = alt.Chart().encode(**enc)
-        if mark == "line":
-            layers = [base.mark_line()]
-        elif mark == "area":
-            layers = [base.mark_area(line=False, opacity=0.85 if stack else 0.5)]
-        elif mark == "bar":
-            # Bars on a time axis fill their month (or year, day); leave a gap between them.
-            timed = x.type == "T" and not horizontal
-            layers = [base.mark_bar(width=alt.RelativeBandSize(0.85)) if timed else base.mark_bar()]
-        else:
-            layers = [base.mark_point()]
+        layers = [self.layer(alt.Chart().encode(**enc), s)]
         if direct:
-            layers += direct_labels(data, x, y, color, stack, mark, height)
+            layers += direct_labels(
+                data, x, y, color, stack, height, stacked=self.stackable, dots=not self.stackable
+            )
         columns = 1
         if facet is not None:
             columns = opts["columns"] or min(data[facet.field].nunique(dropna=False), 3)
@@ -276,49 +294,67 @@ class XYMark(Mark):
 
 class LineMark(XYMark):
     name = "line"
+    # `stack` is declared so that "stack applies to bar and area charts" can say why.
     options = {**XY_OPTIONS, **STACK_OPTION}
+    series = True
+
+    def layer(self, base: alt.Chart, s: XYState) -> alt.Chart:
+        return base.mark_line()
 
 
 class AreaMark(XYMark):
     name = "area"
     options = {**XY_OPTIONS, **STACK_OPTION}
+    series = True
+    stackable = True
+
+    def layer(self, base: alt.Chart, s: XYState) -> alt.Chart:
+        return base.mark_area(line=False, opacity=0.85 if s.stack else 0.5)
+
+    def encode_more(self, enc: dict, s: XYState) -> None:
+        if s.color is not None and s.stack:  # stacked in the legend's order
+            c = s.color
+            enc["order"] = alt.Order(field=vl_field(c.field), type=c.vl_type, sort="ascending")
 
 
 class BarMark(XYMark):
     name = "bar"
     options = {**XY_OPTIONS, **STACK_OPTION, **BAR_OPTIONS}
+    stackable = True
+    bars = True
+
+    def layer(self, base: alt.Chart, s: XYState) -> alt.Chart:
+        # Bars on a time axis fill their month (or year, day); leave a gap between them.
+        if s.x.type == "T" and not s.horizontal:
+            return base.mark_bar(width=alt.RelativeBandSize(0.85))
+        return base.mark_bar()
+
+    def encode_more(self, enc: dict, s: XYState) -> None:
+        c = s.color
+        if c is not None and s.stack is None and c.type in "NO":  # grouped: side by side
+            offset = alt.YOffset if s.horizontal else alt.XOffset
+            enc["yOffset" if s.horizontal else "xOffset"] = offset(
+                field=vl_field(c.field), type=c.vl_type, sort=c.sort or "ascending"
+            )
 
 
 class PointMark(XYMark):
     name = "point"
+    aggregate_colour = True
 
-
-def _stack(opts: dict, mark: str, color: Enc | None) -> Any:
-    """Vega-Lite's stack value for the value axis (None: not stacked)."""
-    stack = opts["stack"]
-    if opts["group"] and mark != "bar":
-        raise DirectiveError("group: true sets bars side by side; it needs mark: bar", key="group")
-    if opts["group"] and stack not in (None, False):
-        raise DirectiveError("group: true and stack cannot both be set; choose one", key="group")
-    if stack is not None and mark not in ("bar", "area"):
-        raise DirectiveError(f"stack applies to bar and area charts, not {mark}", key="stack")
-    if (opts["group"] or stack is not None) and color is None:
-        key = "group" if opts["group"] else "stack"
-        raise DirectiveError(f"{key} needs color: <column> to split bars into series", key=key)
-    if opts["group"] or stack is False or mark not in ("bar", "area"):
-        return None
-    return "normalize" if stack == "normalize" else "zero"
+    def layer(self, base: alt.Chart, s: XYState) -> alt.Chart:
+        return base.mark_point()
 
 
 def _category_sort(
-    opts: dict, mark: str, horizontal: bool, category: Enc, data: pd.DataFrame
+    opts: dict, bars: bool, horizontal: bool, category: Enc, data: pd.DataFrame
 ) -> Any:
     sort = opts["sort"]
     if sort is None:
         if category.sort is not None:
             return category.sort
         # Newsroom default: horizontal bars ranked, largest on top.
-        return "-x" if mark == "bar" and horizontal else None
+        return "-x" if bars and horizontal else None
     if category.type in "QT":
         axis = "y" if horizontal else "x"
         raise DirectiveError(
