@@ -226,3 +226,11 @@ def test_data_or_sql(tmp_path, data, options, message):
     )
     problems = stopped(site).problems
     assert any(message in str(p) for p in problems), problems
+
+
+def test_rows_without_order_by_come_sorted(data):
+    # A GROUP BY's order depends on DuckDB's threads; the figure must not.
+    _, frame = run("SELECT state, count(*) AS n FROM arrests GROUP BY state", data)
+    assert frame["state"].tolist() == ["OH", "TX"]
+    _, frame = run("SELECT state, count(*) AS n FROM arrests GROUP BY state ORDER BY n", data)
+    assert frame["state"].tolist() == ["TX", "OH"]  # the query's own order is kept
