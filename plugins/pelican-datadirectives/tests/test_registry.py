@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
+import markdown
 import pytest
 from pelican.plugins.datadirectives.charts import MARKS, _chart_options
 from pelican.plugins.datadirectives.charts.marks import Mark
 from pelican.plugins.datadirectives.directives import (
     DIRECTIVES,
     Directive,
+    Rendered,
     block_names,
     cached_block_names,
 )
-from pelican.plugins.datadirectives.options import int_between
+from pelican.plugins.datadirectives.errors import DirectiveError, DirectiveErrors
+from pelican.plugins.datadirectives.markdown_ext import DataDirectivesExtension
+from pelican.plugins.datadirectives.options import REQUIRED, int_between, text
 from pelican.plugins.datadirectives.registry import Registry
+from pelican.plugins.datadirectives.renderer import Renderer
+from pelican.plugins.datadirectives.settings import load_config
+from tiny_site import MONTHS_CSV, make_site
 
 
 class Sources(Directive):
@@ -76,3 +83,40 @@ def test_each_mark_declares_its_drawing_and_interactivity():
         "map": (False, False),
         "python": (False, True),
     }
+
+
+class Count(Directive):
+    """A directive written as docs/directives.md says: one class, options as data."""
+
+    name = "count"
+    options = {"data": (REQUIRED, text), "label": ("rows", text)}
+    cached = True
+
+    def render(self, opts, ctx):
+        table = ctx.tables.load(opts["data"])
+        if table.frame.empty:
+            raise DirectiveError(f"{table.name} has no rows", fix="add some", key="data")
+        return Rendered(f"<p>{len(table.frame)} {opts['label']}</p>", (table.name,))
+
+
+def test_a_new_directive_is_one_class_and_one_registration(tmp_path):
+    site = make_site(tmp_path, "", csvs={"months.csv": MONTHS_CSV, "empty.csv": "month\n"})
+    config = load_config(
+        {"PATH": str(site / "content"), "DATA_DIRECTIVES": {"DATA_DIR": "data", "CACHE_DIR": ".c"}}
+    )
+    renderer = Renderer(config, directives=DIRECTIVES.plus(Count()))
+    assert "count" in renderer.block_names and "count" in renderer.cached_block_names
+    md = markdown.Markdown(extensions=[DataDirectivesExtension(renderer)])
+    text = "Intro.\n\n```count\ndata: months.csv\nlabel: months\n```\n"
+    assert "<p>3 months</p>" in md.convert(text)
+    assert renderer.records.counts["count"] == 1 and "months.csv" in renderer.records.csvs
+    # Cached like the built-in blocks, and its faults are located at the option's line.
+    md.reset().convert(text)
+    assert renderer.cache.hits == 1
+    with pytest.raises(DirectiveErrors) as failed:
+        md.reset().convert("Intro.\n\n```count\nlabel: none\ndata: empty.csv\n```\n")
+    (problem,) = failed.value.problems
+    assert (problem.line, problem.key) == (5, "data")
+    assert problem.text == "empty.csv has no rows; add some"
+    with pytest.raises(DirectiveErrors, match=r"unknown option 'lable'; did you mean 'label'\?"):
+        md.reset().convert("```count\ndata: months.csv\nlable: x\n```\n")

@@ -22,7 +22,8 @@ charts/__init__.py's MARKS. It declares
 How to add a mark (e.g. `timeline`): write charts/timeline.py with a `Mark` subclass (take
 xy.py or maps.py as the model), add an instance to MARKS in charts/__init__.py, document its
 options under "Chart" in docs/directives.md (tests/test_docs.py fails until they are), and
-add tests beside tests/test_charts.py: every option, every error, rendered with vl-convert.
+add tests beside the plugin's tests/test_charts.py: every option, every error, rendered
+with vl-convert.
 """
 
 from __future__ import annotations
