@@ -200,7 +200,7 @@ def test_make_check_checks_every_page_of_a_page_set(tmp_path):
 def test_prerender_sees_each_generated_page_not_the_template(tmp_path):
     """Cold builds render page-set charts in the pool: the scan expands every page."""
     from pelican.plugins.datadirectives import prerender
-    from pelican.plugins.datadirectives.directives import Renderer
+    from pelican.plugins.datadirectives.renderer import Renderer
     from pelican.plugins.datadirectives.settings import load_config
 
     site = site_with(tmp_path)
