@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.qa import legibility
 from tests.qa.browser import (
     Monitor,
     chart_name_problems,
@@ -242,3 +243,43 @@ def test_keyboard_check_reports_controls_a_trap_keeps_out_of_reach(browser, brok
     problems = keyboard_problems(page)
     context.close()
     assert has(problems, "keyboard: Tab never reaches <summary>", "Never reached")
+
+
+# --- Legibility (issue 15) ------------------------------------------------------------------
+
+
+@pytest.mark.browser
+def test_legibility_check_reports_tiny_text_clipped_and_overlapping_labels_and_a_wide_table(
+    browser, broken_server
+):
+    context, _, page = _page(
+        browser, broken_server, "legibility.html", viewport={"width": 375, "height": 800}
+    )
+    problems = legibility.problems(legibility.measure(page))
+    context.close()
+    # The 640-wide drawing's 12 px legend renders at about 6 px in a 335 px column.
+    assert has(problems, "chart #fig-tiny-legend", "below 11 px", "'Agreements per state'")
+    assert has(problems, "chart #fig-clipped-label", "'Warrant service officer' leaves the SVG")
+    assert has(problems, "chart #fig-overlapping-labels", "overlap", "'Task force'")
+    assert not has(problems, "Hidden by Vega")  # invisible labels (opacity 0) are not read
+    assert has(problems, "table 'Agreements by state and model'", "scrolls sideways")
+    assert len(problems) == 4, problems
+    # At 1280 px the legend is drawn at its own size, the table fits; the label still clips.
+    context, _, page = _page(
+        browser, broken_server, "legibility.html", viewport={"width": 1280, "height": 800}
+    )
+    problems = legibility.problems(legibility.measure(page))
+    context.close()
+    assert not has(problems, "fig-tiny-legend") and not has(problems, "table '")
+    assert has(problems, "'Warrant service officer' leaves the SVG")
+
+
+@pytest.mark.browser
+def test_legibility_check_passes_the_good_site(browser, good_server):
+    for width in (375, 1280):
+        context, _, page = _page(
+            browser, good_server, "chapters/growth.html", viewport={"width": width, "height": 800}
+        )
+        result = legibility.measure(page)
+        context.close()
+        assert result["charts"] and legibility.problems(result) == [], (width, result)

@@ -217,6 +217,8 @@ def charts_css(tokens: dict = TOKENS) -> str:
         f"@media (max-width: {NARROW_BREAKPOINT - 0.02}px) {{",
         "  .dd-graphic .dd-wide.dd-has-narrow { display: none; }",
         "  .dd-graphic .dd-narrow { display: block; }",
+        "  /* A map scales down whole; its legend is drawn again for the phone (dd-legend). */",
+        "  .dd-graphic svg.dd-has-legend .role-legend { display: none; }",
         "}",
         "/* Charts are static SVG in the light theme's colours; dark screens remap them. */",
         "@media screen and (prefers-color-scheme: dark) {",

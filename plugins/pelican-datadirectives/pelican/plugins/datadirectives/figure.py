@@ -63,6 +63,18 @@ def accessible_svg(svg: str, fig_id: str, id_prefix: str, classes: str = "") -> 
     )
 
 
+def decorative_svg(svg: str, id_prefix: str, classes: str) -> str:
+    """An SVG that repeats what its figure already says (a map's phone legend), hidden from
+    screen readers: the map's own SVG and the data table carry the same information."""
+    named = accessible_svg(svg, "x", id_prefix, classes)
+    return re.sub(
+        r'\srole="img" aria-labelledby="x-title" aria-describedby="x-desc"',
+        ' aria-hidden="true"',
+        named,
+        count=1,
+    )
+
+
 # Every place a figure's HTML names one of its own ids: the id itself, references by id
 # (aria-labelledby="a b" lists, headers, for) and fragment links (href="#a", url(#a)). An
 # attribute name must not continue a longer name (data-id=, xlink:href= does count): that
@@ -197,6 +209,24 @@ def meta(
     return "".join(parts)
 
 
+# A table wider than this (px, estimated) stacks on phones: the 375 px viewport less the
+# page's side margins. Its cells are drawn in the theme's UI font at about 14.4 px.
+PHONE_TABLE_WIDTH = 335
+CHAR_PX = 8.0  # a generous average glyph width of Inter at 0.9rem
+CELL_PADDING_PX = 12
+WRAP_CHARS = 28  # a longer cell wraps onto more lines rather than widen its column
+
+
+def fits_phone(texts_by_column: list[list[str]]) -> bool:
+    """Whether a table's columns, each as wide as its longest cell (or WRAP_CHARS, where a
+    long cell wraps), fit in PHONE_TABLE_WIDTH."""
+    width = 0.0
+    for texts in texts_by_column:
+        longest = max((len(t) for t in texts), default=0)
+        width += min(longest, WRAP_CHARS) * CHAR_PX + CELL_PADDING_PX
+    return width <= PHONE_TABLE_WIDTH
+
+
 def data_table(
     rows: list[dict],
     columns: list[str],
@@ -212,34 +242,51 @@ def data_table(
     """An accessible HTML table: caption, column headers with scope, row headers, numbers right.
 
     `links` maps a column to one href per row (None: plain text); `row_ids` gives each row
-    an id, so a link can point at it."""
+    an id, so a link can point at it.
+
+    A table too wide for a phone (fits_phone) gets the class `dd-stack`: below 560 px the
+    theme shows each row as a block of label/value lines (each cell's `data-label` names its
+    column), so nothing scrolls sideways. Its elements carry their table roles explicitly,
+    because browsers drop a table's semantics once CSS changes its display."""
     headers = headers or {}
     links = links or {}
     formats = formats or {}
     numeric = {c for c in columns if rows and all(_is_num(r.get(c)) for r in rows)}
+    labels = [str(headers.get(c, c)) for c in columns]
+    cells = [[format_value(row.get(c), formats.get(c)) for c in columns] for row in rows]
+    stack = not fits_phone([[labels[i]] + [r[i] for r in cells] for i in range(len(columns))])
+
+    def role(name: str) -> str:
+        return f' role="{name}"' if stack else ""
+
+    def label(i: int) -> str:
+        return f' data-label="{escape(labels[i])}"' if stack else ""
+
+    table_class = "dd-table dd-stack" if stack else "dd-table"
     out = [
         f'<div class="dd-table-wrap" tabindex="0" role="region" '
         f'aria-labelledby="{table_id}-caption">',
-        '<table class="dd-table">',
+        f'<table class="{table_class}"{role("table")}>',
         f'<caption id="{table_id}-caption">{escape(caption_text)}</caption>',
-        "<thead><tr>",
+        f"<thead{role('rowgroup')}><tr{role('row')}>",
     ]
-    for c in columns:
+    for c, text in zip(columns, labels, strict=True):
         cls = ' class="dd-num"' if c in numeric else ""
-        out.append(f'<th scope="col"{cls}>{escape(str(headers.get(c, c)))}</th>')
-    out.append("</tr></thead><tbody>")
-    for n, row in enumerate(rows):
-        out.append(f'<tr id="{escape(row_ids[n])}">' if row_ids else "<tr>")
+        out.append(f'<th scope="col"{cls}{role("columnheader")}>{escape(text)}</th>')
+    out.append(f"</tr></thead><tbody{role('rowgroup')}>")
+    for n, row_cells in enumerate(cells):
+        row_id = f' id="{escape(row_ids[n])}"' if row_ids else ""
+        out.append(f"<tr{row_id}{role('row')}>")
         for i, c in enumerate(columns):
-            text = escape(format_value(row.get(c), formats.get(c)))
+            text = escape(row_cells[i])
             href = links[c][n] if c in links else None
             if href and text:
                 text = f'<a href="{escape(href)}">{text}</a>'
             cls = ' class="dd-num"' if c in numeric else ""
             if i == 0:
-                out.append(f'<th scope="row"{cls}>{text}</th>')
+                out.append(f'<th scope="row"{cls}{role("rowheader")}{label(i)}>{text}</th>')
             else:
-                out.append(f"<td{cls}>{text}</td>")
+                out.append(f"<td{cls}{role('cell')}{label(i)}>{text}</td>")
         out.append("</tr>")
     out.append("</tbody></table></div>")
     if total_rows is not None and total_rows > len(rows):

@@ -27,7 +27,7 @@ from .encodings import (
     tooltip_channel,
     vl_field,
 )
-from .labels import finish, legend_columns
+from .labels import CHAR_WIDTH, finish, legend_columns
 from .marks import SHARED_OPTIONS, Mark, PreparedChart
 from .prepare import prepare_data, shaped, to_records
 
@@ -158,6 +158,26 @@ class MapMark(Mark):
             shapes=topology(),
         )
         return PreparedChart(self, opts, to_records(data), tuple(notes), state_)
+
+    def phone_legend(self, chart: PreparedChart, width: int) -> alt.TopLevelMixin | None:
+        """The map's colour legend drawn `width` wide, title above, entries wrapped to fit.
+
+        The map itself scales down on a phone (its shapes read at any size, a second drawing
+        would double the page's heaviest SVG); its legend would shrink to ~6 px, so phones
+        get this one instead, at reading size."""
+        s: MapState = chart.state
+        if s.color is None:
+            return None
+        fill = color_channel(s.color, legend=True, domain=s.domain)
+        values = s.domain or []
+        # Quantize classes are short numbers; categories are as long as their longest name.
+        longest = max((len(str(v)) for v in values), default=8)
+        entry_chars = 8 if s.color.type == "Q" else longest
+        entry = entry_chars * CHAR_WIDTH * TOKENS["font_size"]["label"] + 12 + 5 + 20
+        columns = max(1, min(len(values) or 5, int((width - 16) // entry)))
+        fill.legend = alt.Legend(columns=columns, titleOrient="top", offset=0)
+        marks = alt.Chart(alt.Data(values=chart.rows)).mark_square(opacity=0, size=0)
+        return finish(marks.encode(color=fill), width=width - 24, height=0)
 
     def draw(self, chart: PreparedChart, width: int) -> alt.TopLevelMixin:
         s: MapState = chart.state

@@ -7,8 +7,10 @@ charts/__init__.py's MARKS. It declares
   `mark` (an option another mark takes is refused for this one: "does not apply"); options
   several marks share come from SHARED_OPTIONS;
 - `phone_drawing`: whether a second, narrower drawing is made for phones (charts whose type
-  would shrink below reading size); `interactive`: whether the chart is live in the browser
-  by default (the `interactive` option and the INTERACTIVE setting still decide);
+  would shrink below reading size); a mark that scales well but for its legend (a map)
+  draws just the legend for phones instead (`phone_legend`); `interactive`: whether the
+  chart is live in the browser by default (the `interactive` option and the INTERACTIVE
+  setting still decide);
   `whole_pixels`: whether the SVG's path coordinates are rounded to whole pixels (page weight
   of maps);
 - `prepare(opts, frame, functions_dir)`: everything that depends on the data and not on the
@@ -82,6 +84,13 @@ class Mark:
 
     def draw(self, chart: PreparedChart, width: int) -> alt.TopLevelMixin:
         raise NotImplementedError
+
+    def phone_legend(self, chart: PreparedChart, width: int) -> alt.TopLevelMixin | None:
+        """The legend alone, laid out for a phone `width` wide (None: no separate legend).
+
+        For marks without a phone drawing whose wide drawing scales down well except for its
+        legend: the page shows this legend on phones and hides the drawing's own."""
+        return None
 
     def spec(self, chart: PreparedChart, width: int) -> dict:
         """The Vega-Lite spec of `draw`."""

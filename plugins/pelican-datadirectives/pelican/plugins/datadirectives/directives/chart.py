@@ -98,6 +98,7 @@ class ChartDirective(Directive):
                 caption_text=f"Data for the chart: {opts['title']}",
                 table_id=f"{fig_id}-table",
                 total_rows=len(rows),
+                formats=date_formats(rows),
             ),
             "</details></figure>",
         ]
@@ -107,12 +108,22 @@ class ChartDirective(Directive):
 
 def drawings(chart: PreparedChart, vl: dict, config, fig_id: str, prefix: str) -> str:
     """The static SVG, plus a narrower drawing for phones where the wide one would shrink its
-    type below reading size (the mark says whether it wants one), from the same prepared chart."""
+    type below reading size (the mark says whether it wants one), from the same prepared chart;
+    or, for a mark that scales well but for its legend (a map), the legend alone for phones."""
     wide = render.to_svg(vl)
     if chart.mark.whole_pixels:
         wide = figure.whole_pixel_paths(wide)
-    if not chart.mark.phone_drawing or config.narrow_width >= config.width:
+    if config.narrow_width >= config.width or config.narrow_width == 0:
         return figure.accessible_svg(wide, fig_id, prefix)
+    if not chart.mark.phone_drawing:
+        legend = chart.mark.phone_legend(chart, config.narrow_width)
+        if legend is None:
+            return figure.accessible_svg(wide, fig_id, prefix)
+        legend_vl = use_font(legend.to_dict(validate=False), config.font_family)
+        # The legend first, where the wide drawing has its own (hidden on phones by charts.css).
+        return figure.decorative_svg(
+            render.to_svg(legend_vl), prefix + "l", "dd-narrow dd-legend"
+        ) + figure.accessible_svg(wide, fig_id, prefix, "dd-has-legend")
     narrow = render.to_svg(use_font(chart.spec(config.narrow_width), config.font_family))
     return figure.accessible_svg(wide, fig_id, prefix, "dd-wide dd-has-narrow") + (
         figure.accessible_svg(narrow, fig_id, prefix + "n", "dd-narrow")
@@ -139,6 +150,21 @@ def live_spec(opts: dict, mark: Mark, vl: dict, config) -> str:
 
 
 _ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}(T00:00:00(\.000)?Z?)?$")
+
+
+_ISO_DAY_OR_MONTH = re.compile(r"^\d{4}-\d{2}(-\d{2})?$")
+
+
+def date_formats(rows: list[dict]) -> dict[str, str]:
+    """The data table prints date columns like the prose (AP style: "May 2026", "Feb. 17,
+    2026"), not as ISO text; a year column is already a plain year."""
+    if not rows:
+        return {}
+    return {
+        column: "date"
+        for column in rows[0]
+        if all(isinstance(r.get(column), str) and _ISO_DAY_OR_MONTH.match(r[column]) for r in rows)
+    }
 
 
 def tidy_dates(rows: list[dict]) -> list[dict]:
