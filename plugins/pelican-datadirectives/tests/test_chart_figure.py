@@ -115,7 +115,7 @@ def test_data_table_in_details_and_live_spec(page):
     headers = [th["text"] for th in tree.find("th") if th["attrs"].get("scope") == "col"]
     assert headers == ["month", "total"]
     rows = [th["text"] for th in tree.find("th") if th["attrs"].get("scope") == "row"]
-    assert rows == ["2025-01", "2025-02", "2026-02"]
+    assert rows == ["Jan. 2025", "Feb. 2025", "Feb. 2026"]  # dates read like the prose
     assert "1,425" in details["text"]
     (spec,) = tree.find("script", "dd-spec")
     assert spec["attrs"]["type"] == "application/json"
@@ -150,7 +150,7 @@ def test_labels_rename_folded_columns_in_direct_labels(tmp_path):
     assert "jail_enforcement" not in svg
 
 
-def test_a_map_has_one_drawing(tmp_path):
+def test_a_map_has_one_drawing_and_a_phone_legend(tmp_path):
     csv = "state,stance\nCalifornia,ban\nFlorida,mandate\nGuam,neither\n"
     body = (
         "```chart\ndata: s.csv\nmark: map\nstate: state\ncolor: stance:N\n"
@@ -158,7 +158,13 @@ def test_a_map_has_one_drawing(tmp_path):
     )
     html = article_html(build(make_site(tmp_path, body, csvs={"s.csv": csv})))
     tree = parse(html)
-    assert len(tree.find("svg", "dd-svg")) == 1
+    svgs = tree.find("svg", "dd-svg")
+    # One map; its legend drawn again for phones (issue 15), hidden from screen readers.
+    assert [s["attrs"]["class"] for s in svgs] == [
+        "dd-svg dd-narrow dd-legend",
+        "dd-svg dd-has-legend",
+    ]
+    assert svgs[0]["attrs"]["aria-hidden"] == "true" and svgs[1]["attrs"]["role"] == "img"
     assert "Guam" in tree.find("p", "dd-notes")[0]["text"]
     # Page weight: maps stay static unless asked, and their borders use whole pixels.
     assert not tree.find("script", "dd-spec")

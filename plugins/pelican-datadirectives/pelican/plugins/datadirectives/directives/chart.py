@@ -119,10 +119,12 @@ def drawings(chart: PreparedChart, vl: dict, config, fig_id: str, prefix: str) -
         legend = chart.mark.phone_legend(chart, config.narrow_width)
         if legend is None:
             return figure.accessible_svg(wide, fig_id, prefix)
-        legend_vl = use_font(legend.to_dict(validate=False), config.font_family)
+        legend_svg = render.to_svg(use_font(legend.to_dict(validate=False), config.font_family))
+        if chart.mark.whole_pixels:
+            legend_svg = figure.whole_pixel_paths(legend_svg)
         # The legend first, where the wide drawing has its own (hidden on phones by charts.css).
         return figure.decorative_svg(
-            render.to_svg(legend_vl), prefix + "l", "dd-narrow dd-legend"
+            legend_svg, prefix + "l", "dd-narrow dd-legend"
         ) + figure.accessible_svg(wide, fig_id, prefix, "dd-has-legend")
     narrow = render.to_svg(use_font(chart.spec(config.narrow_width), config.font_family))
     return figure.accessible_svg(wide, fig_id, prefix, "dd-wide dd-has-narrow") + (
