@@ -53,7 +53,6 @@ NOT_RENDERING = (
     "__init__.py",
     "check.py",
     "errors.py",
-    "js",
     "markdown_ext.py",
     "package.py",
     "pagesets.py",
