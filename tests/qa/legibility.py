@@ -149,6 +149,7 @@ def summary(result: dict, min_px: float = MIN_TEXT_PX) -> dict:
 # (viewport width, the site's JavaScript): each context is measured in light, then in dark
 # (the colour scheme switched in place: live charts redraw for it, nothing reloads).
 WIDTHS = (375, 1280)
+PHONE_MAX = 559  # below 560 px the theme shows phone drawings, which stay static
 SCHEMES = ("light", "dark")
 
 
@@ -185,8 +186,11 @@ def audit_site(browser, base_url: str, pages: list[str], monitor=None) -> dict:
             page = context.new_page()
             for name in pages:
                 page.goto(base_url + name)
-                if js:
-                    settle(page)
+                if js and width > PHONE_MAX:
+                    settle(page)  # scroll, so charts near the viewport go live
+                else:
+                    # Phones keep the static phone drawings (the runtime never swaps them).
+                    page.wait_for_load_state("networkidle" if js else "load")
                 for scheme in SCHEMES:
                     page.emulate_media(color_scheme=scheme)
                     if js and scheme == "dark":
