@@ -31,6 +31,7 @@ from pathlib import Path
 from urllib.parse import unquote, urldefrag, urljoin, urlsplit
 
 import pytest
+from site_tools.fingerprint import HASHED_EXTENSIONS
 
 pytestmark = pytest.mark.slow
 
@@ -324,7 +325,12 @@ def test_publish_settings_reach_the_output(published):
     # Links and assets stay relative, so the folder works under any path.
     assert not re.search(r'(?:src|href)="/(?!/)', index), "site-absolute link in index.html"
     assert not re.search(rf'<(?:script|img)[^>]+src="{re.escape(SITEURL)}', index)
-    theme = [p for p in (published / "theme").rglob("*") if p.is_file()]
+    # Assets (CSS, scripts, images, fonts) carry a hash; a font's licence text keeps its name.
+    theme = [
+        p
+        for p in (published / "theme").rglob("*")
+        if p.is_file() and p.suffix.lower() in HASHED_EXTENSIONS | {".json"}
+    ]
     assert theme and all(re.search(r"[.-][0-9a-f]{8,}(\.min)?\.\w+$", p.name) for p in theme), (
         "every theme asset carries a content hash: "
         + ", ".join(p.name for p in theme if not re.search(r"[.-][0-9a-f]{8,}", p.name))
