@@ -45,25 +45,20 @@ def test_a_wide_table_stacks_on_phones_and_keeps_its_semantics():
     html = figure.data_table(rows, columns, caption_text="By model", table_id="m", headers=headers)
     tags = _tags(html)
     table = next(a for t, a in tags if t == "table")
-    assert table["class"] == "dd-table dd-stack" and table["role"] == "table"
+    assert table["class"] == "dd-table dd-stack"
+    # HTML forbids explicit roles on a table's rows and cells (the Nu checker says so).
+    assert "role=" not in html.replace('role="region"', "")
     assert "<caption" in html  # the caption stays
     heads = [a for t, a in tags if t == "th" and a.get("scope") == "col"]
-    assert [a["role"] for a in heads] == ["columnheader"] * 5
+    assert len(heads) == 5
     row_head = next(a for t, a in tags if t == "th" and a.get("scope") == "row")
-    assert row_head == {"scope": "row", "role": "rowheader", "data-label": "state"}
+    assert row_head == {"scope": "row", "data-label": "state"}
     labels = [a["data-label"] for t, a in tags if t == "td"]
     assert labels == [
         "Task force agreements",
         "Jail enforcement agreements",
         "warrant",
         "updated",
-    ]
-    assert all(a.get("role") == "cell" for t, a in tags if t == "td")
-    assert [a.get("role") for t, a in tags if t in ("thead", "tbody", "tr")] == [
-        "rowgroup",
-        "row",
-        "rowgroup",
-        "row",
     ]
 
 

@@ -246,8 +246,9 @@ def data_table(
 
     A table too wide for a phone (fits_phone) gets the class `dd-stack`: below 560 px the
     theme shows each row as a block of label/value lines (each cell's `data-label` names its
-    column), so nothing scrolls sideways. Its elements carry their table roles explicitly,
-    because browsers drop a table's semantics once CSS changes its display."""
+    column), so nothing scrolls sideways. The HTML stays a plain table (caption, header row,
+    scopes): HTML forbids explicit roles on the rows and cells of a table, and Chromium and
+    Firefox keep a table's semantics when CSS changes its display."""
     headers = headers or {}
     links = links or {}
     formats = formats or {}
@@ -256,9 +257,6 @@ def data_table(
     cells = [[format_value(row.get(c), formats.get(c)) for c in columns] for row in rows]
     stack = not fits_phone([[labels[i]] + [r[i] for r in cells] for i in range(len(columns))])
 
-    def role(name: str) -> str:
-        return f' role="{name}"' if stack else ""
-
     def label(i: int) -> str:
         return f' data-label="{escape(labels[i])}"' if stack else ""
 
@@ -266,17 +264,17 @@ def data_table(
     out = [
         f'<div class="dd-table-wrap" tabindex="0" role="region" '
         f'aria-labelledby="{table_id}-caption">',
-        f'<table class="{table_class}"{role("table")}>',
+        f'<table class="{table_class}">',
         f'<caption id="{table_id}-caption">{escape(caption_text)}</caption>',
-        f"<thead{role('rowgroup')}><tr{role('row')}>",
+        "<thead><tr>",
     ]
     for c, text in zip(columns, labels, strict=True):
         cls = ' class="dd-num"' if c in numeric else ""
-        out.append(f'<th scope="col"{cls}{role("columnheader")}>{escape(text)}</th>')
-    out.append(f"</tr></thead><tbody{role('rowgroup')}>")
+        out.append(f'<th scope="col"{cls}>{escape(text)}</th>')
+    out.append("</tr></thead><tbody>")
     for n, row_cells in enumerate(cells):
         row_id = f' id="{escape(row_ids[n])}"' if row_ids else ""
-        out.append(f"<tr{row_id}{role('row')}>")
+        out.append(f"<tr{row_id}>")
         for i, c in enumerate(columns):
             text = escape(row_cells[i])
             href = links[c][n] if c in links else None
@@ -284,9 +282,9 @@ def data_table(
                 text = f'<a href="{escape(href)}">{text}</a>'
             cls = ' class="dd-num"' if c in numeric else ""
             if i == 0:
-                out.append(f'<th scope="row"{cls}{role("rowheader")}{label(i)}>{text}</th>')
+                out.append(f'<th scope="row"{cls}{label(i)}>{text}</th>')
             else:
-                out.append(f"<td{cls}{role('cell')}{label(i)}>{text}</td>")
+                out.append(f"<td{cls}{label(i)}>{text}</td>")
         out.append("</tr>")
     out.append("</tbody></table></div>")
     if total_rows is not None and total_rows > len(rows):

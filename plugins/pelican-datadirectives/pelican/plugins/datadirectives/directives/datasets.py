@@ -67,20 +67,18 @@ def catalog(opts: dict, package: dict, output_data_dir: str) -> str:
             f'<details><summary>Columns of {escape(name)}</summary><div class="dd-table-wrap" '
             f'tabindex="0" role="region" aria-label="Columns of {escape(name)}">'
             # Three columns, one of prose: stacked on phones (figure.data_table says how).
-            '<table class="dd-table dd-stack" role="table">'
+            '<table class="dd-table dd-stack">'
             f'<caption class="dd-visually-hidden">Columns of {escape(name)}</caption>'
-            '<thead role="rowgroup"><tr role="row">'
-            '<th scope="col" role="columnheader">Column</th>'
-            '<th scope="col" role="columnheader">Type</th>'
-            '<th scope="col" role="columnheader">Meaning</th></tr></thead><tbody role="rowgroup">',
+            '<thead><tr><th scope="col">Column</th><th scope="col">Type</th>'
+            '<th scope="col">Meaning</th></tr></thead><tbody>',
         ]
         for field in info.get("fields") or []:
             meaning = field.get("description") or field.get("title") or ""
             parts.append(
-                f'<tr role="row"><th scope="row" role="rowheader" data-label="Column">'
+                f'<tr><th scope="row" data-label="Column">'
                 f"<code>{escape(field['name'])}</code></th>"
-                f'<td role="cell" data-label="Type">{escape(field.get("type") or "")}</td>'
-                f'<td role="cell" data-label="Meaning">{escape(meaning)}</td></tr>'
+                f'<td data-label="Type">{escape(field.get("type") or "")}</td>'
+                f'<td data-label="Meaning">{escape(meaning)}</td></tr>'
             )
         parts.append("</tbody></table></div></details></section>")
     parts.append("</div>")
