@@ -85,6 +85,11 @@ class Mark:
     def draw(self, chart: PreparedChart, width: int) -> alt.TopLevelMixin:
         raise NotImplementedError
 
+    def relative_paths(self, chart: PreparedChart) -> bool:
+        """Whether the static SVG's whole-pixel paths are written in relative steps
+        (figure.relative_paths; a county map's thousands of shapes)."""
+        return False
+
     def phone_legend(self, chart: PreparedChart, width: int) -> alt.TopLevelMixin | None:
         """The legend alone, laid out for a phone `width` wide (None: no separate legend).
 

@@ -113,6 +113,8 @@ def drawings(chart: PreparedChart, vl: dict, config, fig_id: str, prefix: str) -
     wide = render.to_svg(vl)
     if chart.mark.whole_pixels:
         wide = figure.whole_pixel_paths(wide)
+    if chart.mark.relative_paths(chart):
+        wide = figure.relative_paths(wide)
     if config.narrow_width >= config.width or config.narrow_width == 0:
         return figure.accessible_svg(wide, fig_id, prefix)
     if not chart.mark.phone_drawing:
