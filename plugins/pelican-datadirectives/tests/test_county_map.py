@@ -8,9 +8,8 @@ draw the same points as the absolute ones.
 import re
 
 import pytest
-from tiny_site import article_html, build, make_site
-
 from pelican.plugins.datadirectives.figure import relative_path
+from tiny_site import article_html, build, make_site
 
 CSV = (
     "state,county,county_fips,agreements\n"
