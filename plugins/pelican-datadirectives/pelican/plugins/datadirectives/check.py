@@ -4,9 +4,10 @@
 
 Validates every CSV against datapackage.json, then reads every Markdown file in the content
 folder (and every page each page set in content/page-sets/ makes) and checks each
-directive (options, files, columns, types, filters, values) by building
-its chart spec but not drawing it. Prints one `file:line: message` per problem and exits 1 if
-there is any, 0 if none.
+directive (options, files, columns, types, filters, values) by building its chart spec but not
+drawing it; then the sourcing rules against data/sources.csv (sources.py) and the rule
+against hand-typed figures (typed_figures.py). Prints one `file:line: message` per problem
+and exits 1 if there is any, 0 if none.
 """
 
 from __future__ import annotations
@@ -82,6 +83,18 @@ def check(settings_path: Path) -> list[Problem]:
             extension_configs=configs,
         ),
     )
+    # Sourcing rules (sources.py): every outside link has a row in data/sources.csv, every
+    # repost names its original, every row is cited.
+    from .sources import problems as sourcing_problems
+
+    problems.extend(
+        sourcing_problems(content, config.data_dir, config.site_root, config.not_sources)
+    )
+    # Every figure from a data file (typed_figures.py): no number typed into prose, no
+    # annotation value or list of states typed into a directive.
+    from .typed_figures import problems as typed_problems
+
+    problems.extend(typed_problems(content, config.site_root))
     return problems
 
 

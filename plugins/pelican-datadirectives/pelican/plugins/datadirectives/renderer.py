@@ -19,7 +19,7 @@ import logging
 from collections import Counter
 from dataclasses import dataclass, field
 
-from . import render, sql
+from . import annotation_rows, render, sql
 from .data import resolve_csv
 from .directives import (
     DIRECTIVES,
@@ -101,7 +101,12 @@ class Renderer:
         key_lines: dict[str, int] = {}
         try:
             options, key_lines = read_yaml(body, first_line=line + 1)
-            rendered = self._rendered(directive, options, body)
+            if directive.reads_page:
+                rendered = directive.render_page(
+                    directive.check(options), self.context, self._page_text(source)
+                )
+            else:
+                rendered = self._rendered(directive, options, body)
         except DirectiveError as exc:
             # A fault in an option is reported at that option's line, others at the fence.
             raise exc.located(source, exc.line or key_lines.get(exc.key) or line) from None
@@ -111,6 +116,11 @@ class Renderer:
         if rendered.card and source not in self.records.cards:
             self.records.cards[source] = rendered.card
         return rendered.html
+
+    def _page_text(self, source: str) -> str:
+        """The Markdown of the page a block is in (source: its path from the site root)."""
+        page = self.config.site_root / source
+        return page.read_text(encoding="utf-8-sig") if page.is_file() else ""
 
     def _rendered(self, directive: Directive, options: dict, body: str) -> Rendered:
         key = None
@@ -139,6 +149,12 @@ class Renderer:
         for name in names:
             csv_path = resolve_csv(name, self.config.data_dir)
             data += [self.hashes(csv_path), render.canonical_json(self.context.meta(name))]
+        # CSVs an annotation row reads change the drawing too (none named: the key is as before).
+        data += [
+            self.hashes(resolve_csv(name, self.config.data_dir))
+            for name in sorted(annotation_rows.csv_names(body) - {str(csv_name).strip()})
+            if kind == "chart" and (self.config.data_dir / name).is_file()
+        ]
         return render.cache_key(
             self.fingerprint,
             kind,

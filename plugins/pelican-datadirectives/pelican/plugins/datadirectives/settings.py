@@ -49,6 +49,10 @@ DEFAULTS = {
     # digits and spaces, not starting a word with a digit ("Inter", not "Source Sans 3"):
     # vl-convert measures text only for family names it reads unquoted.
     "FONT_FAMILY": None,
+    # Addresses that content may link to without a row in data/sources.csv because they are
+    # not sources (software, specifications): `make check` (sources.py) skips links that
+    # start with one of these.
+    "NOT_SOURCES": (),
 }
 STYLESHEET_CHOICES = ("link", "file", None)
 
@@ -76,6 +80,7 @@ class Config:
     stylesheet: str | None = "link"
     font_dir: Path | None = None
     font_family: str | None = None
+    not_sources: tuple[str, ...] = ()
 
 
 class SettingsError(Exception):
@@ -110,6 +115,14 @@ def load_config(pelican_settings: dict) -> Config:
         raise SettingsError(
             f'DATA_DIRECTIVES[\'STYLESHEET\'] must be "link", "file" or None, '
             f"not {merged['STYLESHEET']!r}"
+        )
+    not_sources = merged["NOT_SOURCES"]
+    if isinstance(not_sources, str) or not all(
+        isinstance(u, str) and u.startswith(("http://", "https://")) for u in not_sources
+    ):
+        raise SettingsError(
+            "DATA_DIRECTIVES['NOT_SOURCES'] must be a list of addresses starting with http:// "
+            "or https://, e.g. ['https://getpelican.com/']"
         )
     root = Path(pelican_settings["PATH"]).resolve().parent
 
@@ -152,6 +165,7 @@ def load_config(pelican_settings: dict) -> Config:
         interactive=merged["INTERACTIVE"],
         share_cards=merged["SHARE_CARDS"],
         site_root=root,
+        not_sources=tuple(not_sources),
         page_sets_dir=(
             resolve(merged["PAGE_SETS_DIR"])
             if merged["PAGE_SETS_DIR"]

@@ -6,6 +6,7 @@ Syntax (docs/directives.md, "Values in prose"):
     {{ sum agreements_by_state.csv[snapshot_date=2026-02-17].total }}     -> sum of matching rows
     {{ count agreements_by_state.csv[snapshot_date=2026-02-17] }}         -> number of rows
     {{ last agreements_by_month.csv.total | , }}                          -> last row's value
+    {{ list state_policies.csv[stance=ban].state }}                       -> "A, B and C"
     {{ asof agreements_by_month.csv }}   {{ source agreements_by_month.csv }}
 
 Without an aggregate, the conditions must pick exactly one row: a value that silently came from
@@ -21,7 +22,7 @@ from .data import check_column, condition_mask, load_table, parse_condition
 from .errors import DirectiveError
 from .formats import check_format, format_date, format_value
 
-AGGREGATES = ("sum", "max", "min", "mean", "count", "first", "last")
+AGGREGATES = ("sum", "max", "min", "mean", "count", "first", "last", "list")
 META = ("asof", "source")
 
 SYNTAX = (
@@ -105,6 +106,8 @@ def evaluate(ref: ValueRef, data_dir, package=None, tables=None) -> str:
                 f"(sum, max, ...): {SYNTAX}"
             )
         value = series.iloc[0]
+    elif ref.verb == "list":
+        return join_list([format_value(_plain(v), ref.format) for v in series])
     elif ref.verb in ("first", "last"):
         value = series.iloc[0 if ref.verb == "first" else -1]
     else:
@@ -116,6 +119,15 @@ def evaluate(ref: ValueRef, data_dir, package=None, tables=None) -> str:
             )
         value = getattr(series, ref.verb)()
     return format_value(_plain(value), ref.format)
+
+
+def join_list(items: list[str]) -> str:
+    """Distinct items in the CSV's order, as prose: "A", "A and B", "A, B and C" (AP style:
+    no comma before "and"). A value listed twice in the CSV is printed once."""
+    items = list(dict.fromkeys(i for i in items if i))
+    if len(items) < 2:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def _plain(value):

@@ -18,6 +18,7 @@ phone drawing and whether it is interactive (marks.py says how to add one). Wher
 - xy.py: the x/y marks (line, area, bar, point), small multiples included;
 - maps.py: `mark: map`, a US choropleth;
 - custom.py: `mark: python`, a function from the configured functions folder;
+- timeline.py: `mark: timeline`, numbered events on a time axis (the figure lists them);
 - encodings.py: an option like `sum(total):Q` checked against the data, and Altair channels;
 - prepare.py: fold, relabel, aggregate in pandas, rows for the spec (dates as ISO text);
 - labels.py: direct labels at line ends, legend wrapping, label placement, the theme on top;
@@ -38,10 +39,12 @@ from ..registry import Registry
 from .custom import PythonMark
 from .maps import MapMark
 from .marks import Mark, PreparedChart
+from .timeline import TimelineMark
 from .xy import AreaMark, BarMark, LineMark, PointMark
 
 MARKS: Registry[Mark] = Registry(
-    "mark", [LineMark(), AreaMark(), BarMark(), PointMark(), MapMark(), PythonMark()]
+    "mark",
+    [LineMark(), AreaMark(), BarMark(), PointMark(), MapMark(), PythonMark(), TimelineMark()],
 )
 
 

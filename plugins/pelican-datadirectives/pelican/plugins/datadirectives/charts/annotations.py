@@ -29,11 +29,12 @@ def annotation_option(value: Any) -> dict:
     example = "{rule: 2025-01-20, label: Executive order} or {point: {x: .., y: ..}, label: ..}"
     if not isinstance(value, dict):
         raise DirectiveError(f"each annotation is a mapping like {example}; got {value!r}")
-    unknown = [str(k) for k in value if k not in ("rule", "point", "label")]
+    keys = ("rule", "point", "label", "row")  # row: values from a CSV row (annotation_rows.py)
+    unknown = [str(k) for k in value if k not in keys]
     if unknown:
         raise DirectiveError(
             f"unknown annotation key {unknown[0]!r}"
-            f"{did_you_mean(unknown[0], ('rule', 'point', 'label'))}; use rule, point and label"
+            f"{did_you_mean(unknown[0], keys)}; use rule, point, label and row"
         )
     label = value.get("label")
     if label is None or not str(label).strip():
@@ -53,7 +54,10 @@ def annotation_option(value: Any) -> dict:
             raise DirectiveError("point takes {x: value, y: value}")
     if any(v is None for v in where.values()):
         raise DirectiveError(f"annotation {kind} has an empty value")
-    return {kind: dict(where), "label": str(label).strip()}
+    result = {kind: dict(where), "label": str(label).strip()}
+    if "row" in value:
+        result["row"] = value["row"]
+    return result
 
 
 def _annotation_value(value: Any, enc: Enc, data: pd.DataFrame, where: str) -> Any:

@@ -78,6 +78,13 @@ class Mark:
     phone_drawing: ClassVar[bool] = True
     interactive: ClassVar[bool] = True
     whole_pixels: ClassVar[bool] = False
+    # Whether the figure carries the "Data table" of the embedded rows (a timeline's list of
+    # events replaces it); `figure_html` is HTML the mark adds under its drawing.
+    data_table: ClassVar[bool] = True
+
+    def figure_html(self, chart: PreparedChart, escape) -> str:
+        """HTML the figure shows right under the drawing (none by default)."""
+        return ""
 
     def prepare(self, opts: dict, frame: pd.DataFrame, functions_dir: Path | None) -> PreparedChart:
         raise NotImplementedError

@@ -1,7 +1,7 @@
 """The directives, registered by name: `chart`, `table`, `datasets` blocks and `value` in prose.
 
     DIRECTIVES["chart"]            # the ChartDirective
-    DIRECTIVES.names()             # ('chart', 'table', 'datasets', 'value')
+    DIRECTIVES.names()             # ('chart', 'table', 'datasets', 'sources', 'value')
 
 Each directive is one class in one module of this package (base.py says what a directive
 is): its options as data, validated once by options.validate, and its rendering. The
@@ -25,11 +25,19 @@ from ..registry import Registry
 from .base import FIGURE_OPTIONS, Context, Directive, Rendered
 from .chart import CHART_FIGURE_OPTIONS, ChartDirective
 from .datasets import DatasetsDirective
+from .sources import SourcesDirective
 from .table import TABLE_OPTIONS, TableDirective
 from .value import ValueDirective
 
 DIRECTIVES: Registry[Directive] = Registry(
-    "directive", [ChartDirective(), TableDirective(), DatasetsDirective(), ValueDirective()]
+    "directive",
+    [
+        ChartDirective(),
+        TableDirective(),
+        DatasetsDirective(),
+        SourcesDirective(),
+        ValueDirective(),
+    ],
 )
 
 

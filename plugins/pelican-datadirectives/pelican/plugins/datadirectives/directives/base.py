@@ -64,6 +64,12 @@ class Directive:
     options: ClassVar[dict[str, tuple[Any, Any]]] = {}
     block: ClassVar[bool] = True
     cached: ClassVar[bool] = False
+    # `reads_page`: the directive renders from the page it is in as well (its own links, for
+    # `sources`): the Renderer calls render_page(opts, ctx, page_text) instead of render.
+    reads_page: ClassVar[bool] = False
+
+    def render_page(self, opts: dict, ctx: Context, page_text: str) -> Rendered:
+        raise NotImplementedError
 
     def check(self, raw: dict) -> dict:
         """The options, validated (once) against `options`."""

@@ -22,7 +22,7 @@ import hashlib
 import re
 from typing import TYPE_CHECKING
 
-from .. import figure, render
+from .. import annotation_rows, figure, render
 from ..chart_theme import use_font
 from ..errors import DirectiveError
 from ..options import REQUIRED, boolean, text
@@ -61,6 +61,11 @@ class ChartDirective(Directive):
         from .. import charts
 
         config = ctx.config
+        # Annotation values from CSV rows (annotation_rows.py) become plain values first.
+        opts = {
+            **opts,
+            "annotations": annotation_rows.resolve(opts["annotations"], config.data_dir),
+        }
         source, as_of = ctx.source_line(opts)
         table, frame = ctx.frame(opts)
         chart_opts = {k: opts[k] for k in charts.CHART_OPTIONS}
@@ -83,24 +88,33 @@ class ChartDirective(Directive):
         notes = " ".join(n for n in [opts["notes"], *chart.notes] if n)
         columns = list(rows[0]) if rows else []
         href, full, files = ctx.downloads(opts, fig_id, rows, columns)
+        data_table = ""
+        if chart.mark.data_table:
+            data_table = "".join(
+                [
+                    '<details class="dd-data"><summary>Data table</summary>',
+                    figure.data_table(
+                        rows[: config.table_max_rows],
+                        columns,
+                        caption_text=f"Data for the chart: {opts['title']}",
+                        table_id=f"{fig_id}-table",
+                        total_rows=len(rows),
+                        formats=date_formats(rows),
+                    ),
+                    "</details>",
+                ]
+            )
         parts = [
             f'<figure class="dd-figure dd-chart" id="{fig_id}" data-dd-key="{prefix}">',
             figure.caption(fig_id, opts["title"], opts["subtitle"]),
             f'<div class="dd-graphic">{graphic}</div>',
+            chart.mark.figure_html(chart, figure.escape),
             f'<p class="dd-desc dd-visually-hidden" id="{fig_id}-desc">'
             f"{figure.escape(opts['description'])}</p>",
             live_spec(opts, chart.mark, vl, config),
             figure.meta(source, as_of, notes or None, href, full),
-            '<details class="dd-data"><summary>Data table</summary>',
-            figure.data_table(
-                rows[: config.table_max_rows],
-                columns,
-                caption_text=f"Data for the chart: {opts['title']}",
-                table_id=f"{fig_id}-table",
-                total_rows=len(rows),
-                formats=date_formats(rows),
-            ),
-            "</details></figure>",
+            data_table,
+            "</figure>",
         ]
         card = {**vl, "title": {"text": opts["title"], "subtitle": f"Source: {source}"}}
         return Rendered("".join(parts), tuple(ctx.data_files(opts)), card, files)
