@@ -1,4 +1,4 @@
-"""The `sources` directive: the Sources section of a page, or the sources page, from data/sources.csv.
+"""The `sources` directive: a page's Sources section, or the sources page, from sources.csv.
 
     ```sources
     ```                        the rows of data/sources.csv this page links to
