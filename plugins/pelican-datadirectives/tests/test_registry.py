@@ -22,8 +22,8 @@ from pelican.plugins.datadirectives.settings import load_config
 from tiny_site import MONTHS_CSV, make_site
 
 
-class Sources(Directive):
-    name = "sources"
+class Glossary(Directive):
+    name = "glossary"
 
 
 class Table(Directive):
@@ -31,9 +31,9 @@ class Table(Directive):
 
 
 def test_the_registries_list_what_exists():
-    assert DIRECTIVES.names() == ("chart", "table", "datasets", "value")
-    assert MARKS.names() == ("line", "area", "bar", "point", "map", "python")
-    assert block_names() == ("chart", "table", "datasets")
+    assert DIRECTIVES.names() == ("chart", "table", "datasets", "sources", "value")
+    assert MARKS.names() == ("line", "area", "bar", "point", "map", "python", "timeline")
+    assert block_names() == ("chart", "table", "datasets", "sources")
     assert cached_block_names() == ("chart", "table")
 
 
@@ -45,18 +45,21 @@ def test_a_name_is_registered_once():
 
 
 def test_adding_makes_a_new_registry_and_leaves_the_old_one():
-    more = DIRECTIVES.plus(Sources())
-    assert more.names()[-1] == "sources" and "sources" not in DIRECTIVES
-    assert block_names(more) == ("chart", "table", "datasets", "sources")
+    more = DIRECTIVES.plus(Glossary())
+    assert more.names()[-1] == "glossary" and "glossary" not in DIRECTIVES
+    assert block_names(more) == ("chart", "table", "datasets", "sources", "glossary")
     with pytest.raises(TypeError):
-        DIRECTIVES["sources"] = Sources()  # read-only
+        DIRECTIVES["glossary"] = Glossary()  # read-only
 
 
 @pytest.mark.parametrize(
     ("name", "match"),
     [
         ("tabel", r"no directive named 'tabel'; did you mean 'table'\?; directives: chart, "),
-        ("sources", r"no directive named 'sources'; directives: chart, table, datasets, value"),
+        (
+            "glossary",
+            r"no directive named 'glossary'; directives: chart, table, datasets, sources, value",
+        ),
     ],
 )
 def test_an_unknown_name_says_what_there_is(name, match):
@@ -82,6 +85,7 @@ def test_each_mark_declares_its_drawing_and_interactivity():
         "point": (True, True),
         "map": (False, False),
         "python": (False, True),
+        "timeline": (True, False),
     }
 
 
