@@ -3,7 +3,6 @@
 import re
 
 import pytest
-
 from tests.test_directive_errors import stopped
 from tests.tiny_site import MONTHS_CSV, article_html, build, make_site
 

@@ -4,7 +4,6 @@ import re
 
 import pytest
 from pelican.plugins.datadirectives.sources import links
-
 from tests.test_chart_figure import parse
 from tests.test_check_and_changes import run_check
 from tests.test_directive_errors import stopped

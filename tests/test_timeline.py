@@ -3,7 +3,6 @@
 import re
 
 import pytest
-
 from tests.test_chart_figure import parse
 from tests.test_directive_errors import stopped
 from tests.tiny_site import article_html, build, make_site

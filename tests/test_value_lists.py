@@ -2,7 +2,6 @@
 
 import pytest
 from pelican.plugins.datadirectives.values import join_list
-
 from tests.test_directive_errors import stopped
 from tests.tiny_site import article_html, build, make_site
 

@@ -29,6 +29,7 @@ PLUGIN_DIR = Path(__file__).resolve().parent
 
 # The plugin's files that decide what a directive renders (a folder: its .py and .json files).
 RENDERING = (
+    "annotation_rows.py",
     "charts",
     "directives",
     "geo",
@@ -62,8 +63,10 @@ NOT_RENDERING = (
     "registry.py",
     "runtime.py",
     "settings.py",
+    "sources.py",  # the sources block is not cached: rendered every build
     "static",
     "tableschema.py",
+    "typed_figures.py",
 )
 RENDERING_PACKAGES = ("vl-convert-python", "altair", "pandas", "duckdb")
 
