@@ -2,8 +2,8 @@
 
 import pytest
 from pelican.plugins.datadirectives.values import join_list
-from tests.test_directive_errors import stopped
-from tests.tiny_site import article_html, build, make_site
+from test_directive_errors import stopped
+from tiny_site import article_html, build, make_site
 
 POLICIES_CSV = (
     "state,stance\n"

@@ -3,8 +3,8 @@
 import re
 
 import pytest
-from tests.test_directive_errors import stopped
-from tests.tiny_site import MONTHS_CSV, article_html, build, make_site
+from test_directive_errors import stopped
+from tiny_site import MONTHS_CSV, article_html, build, make_site
 
 COUNTS_CSV = (
     "as_of_date,count,unit,publisher,publication_date\n"

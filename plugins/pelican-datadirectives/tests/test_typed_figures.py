@@ -2,8 +2,8 @@
 
 import pytest
 from pelican.plugins.datadirectives.typed_figures import scan
-from tests.test_check_and_changes import run_check
-from tests.tiny_site import MONTHS_CSV, make_site, write_settings
+from test_check_and_changes import run_check
+from tiny_site import MONTHS_CSV, make_site, write_settings
 
 HEADER = "Title: A page\nSummary: A summary.\n\n"
 

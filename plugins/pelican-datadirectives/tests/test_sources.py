@@ -4,10 +4,10 @@ import re
 
 import pytest
 from pelican.plugins.datadirectives.sources import links
-from tests.test_chart_figure import parse
-from tests.test_check_and_changes import run_check
-from tests.test_directive_errors import stopped
-from tests.tiny_site import MONTHS_CSV, article_html, build, make_site, write_settings
+from test_chart_figure import parse
+from test_check_and_changes import run_check
+from test_directive_errors import stopped
+from tiny_site import MONTHS_CSV, article_html, build, make_site, write_settings
 
 SOURCES_CSV = (
     "id,publisher,title,date,url,kind,original,archived_url,accessed,note\n"

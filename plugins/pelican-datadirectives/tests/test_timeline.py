@@ -3,9 +3,9 @@
 import re
 
 import pytest
-from tests.test_chart_figure import parse
-from tests.test_directive_errors import stopped
-from tests.tiny_site import article_html, build, make_site
+from test_chart_figure import parse
+from test_directive_errors import stopped
+from tiny_site import article_html, build, make_site
 
 EVENTS_CSV = (
     "date,event,who_said,kind\n"
