@@ -37,8 +37,8 @@ from .labels import finish
 from .marks import Mark, PreparedChart
 from .xy import XY_OPTIONS
 
-MARKER = 20  # marker diameter in pixels
-LANE = 26  # vertical distance between lanes, in pixels
+MARKER = 24  # marker diameter in pixels (its number is drawn at 12 px)
+LANE = 30  # vertical distance between lanes, in pixels
 AXIS_ROOM = 34  # the time axis and its labels below the lanes
 
 
@@ -150,7 +150,7 @@ def build(found: list[Event], width: int) -> alt.LayerChart:
         )
     )
     numbers = base.mark_text(
-        baseline="middle", align="center", fontSize=10, fontWeight="bold", color=text_colour
+        baseline="middle", align="center", fontSize=12, fontWeight="bold", color=text_colour
     ).encode(text="n:Q")
     chart = alt.layer(circles, numbers, data=alt.Data(values=records))
     return finish(
