@@ -15,6 +15,12 @@ from tests.qa.report import fail_on
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
 
+# True when every chart that carries a live spec is drawn live, or stayed static after a failure.
+LIVE_SETTLED = """() => [...document.querySelectorAll("figure.dd-chart")]
+  .filter((f) => f.querySelector("script.dd-spec"))
+  .every((f) => ["ready", "failed"].includes(f.getAttribute("data-dd-live")))"""
+
+
 @pytest.mark.parametrize("where", ["root", "sub-path"])
 def test_no_console_errors_failed_or_foreign_requests(
     browser, root_server, subpath_server, site_pages, where
@@ -31,6 +37,9 @@ def test_no_console_errors_failed_or_foreign_requests(
         charts = page.locator("figure.dd-chart .dd-graphic")
         for i in range(charts.count()):
             charts.nth(i).hover()
+        # Hovering wakes the chart runtime; let every interactive chart finish going live
+        # before the next page load aborts the runtime's request (slow machines lost the race).
+        page.wait_for_function(LIVE_SETTLED, timeout=30_000)
         page.wait_for_load_state("networkidle")
         problems[name] = monitor.take()
     context.close()
