@@ -112,7 +112,7 @@ def altair_charts(site: Path) -> dict[str, object]:
     for body in chart_bodies(site):
         options, _ = read_yaml(body)
         opts = check_options(options, {**CHART_COMMON, **charts.CHART_OPTIONS})
-        _, frame = renderer._frame(opts)
+        _, frame = renderer.context.frame(opts)
         chart = charts.build_chart(
             {k: opts[k] for k in charts.CHART_OPTIONS},
             frame,
