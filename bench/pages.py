@@ -91,7 +91,7 @@ def our_weights(output: Path) -> dict[str, tuple[Weight, Weight, list[str]]]:
 def altair_charts(site: Path) -> dict[str, object]:
     """{figure id: Altair chart} for every ```chart block of the site, built as the plugin does."""
     import pelican.plugins.datadirectives.charts as charts
-    from pelican.plugins.datadirectives import figure
+    from pelican.plugins.datadirectives import annotation_rows, figure
     from pelican.plugins.datadirectives.directives import CHART_FIGURE_OPTIONS as CHART_COMMON
     from pelican.plugins.datadirectives.options import validate as check_options
     from pelican.plugins.datadirectives.parsing import read_yaml
@@ -112,6 +112,8 @@ def altair_charts(site: Path) -> dict[str, object]:
     for body in chart_bodies(site):
         options, _ = read_yaml(body)
         opts = check_options(options, {**CHART_COMMON, **charts.CHART_OPTIONS})
+        # As the chart directive does: annotation values from CSV rows become plain values.
+        opts["annotations"] = annotation_rows.resolve(opts["annotations"], config.data_dir)
         _, frame = renderer.context.frame(opts)
         chart = charts.build_chart(
             {k: opts[k] for k in charts.CHART_OPTIONS},

@@ -28,7 +28,7 @@ def _timed(fn):
 def stage_times(site: Path) -> dict:
     """{"first call": s, "charts": [{title, mark, build, to_dict, svg, live spec, card png}]}."""
     import pelican.plugins.datadirectives.charts as charts
-    from pelican.plugins.datadirectives import render
+    from pelican.plugins.datadirectives import annotation_rows, render
     from pelican.plugins.datadirectives.cards import card_spec
     from pelican.plugins.datadirectives.chart_theme import use_font
     from pelican.plugins.datadirectives.directives import DIRECTIVES
@@ -49,6 +49,8 @@ def stage_times(site: Path) -> dict:
     for body in chart_bodies(site):
         options, _ = read_yaml(body)
         opts = directive.check(options)
+        # As the chart directive does: annotation values from CSV rows become plain values.
+        opts["annotations"] = annotation_rows.resolve(opts["annotations"], config.data_dir)
         _, frame = renderer.context.frame(opts)
         jobs.append((opts, frame))
 
