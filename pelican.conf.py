@@ -24,6 +24,18 @@ if PUBLISH and not SITEURL.startswith(("https://", "http://")):
         f"pelican.conf.py: PUBLISH=1 needs SITEURL, the published address "
         f"(got {SITEURL!r}); e.g. SITEURL=https://example.org/explainer make publish"
     )
+# Where readers report errors: the repository's issue tracker. One setting, used by the
+# about and corrections pages ({{ corrections ... }} in their text) and by the theme's footer.
+# GitHub Actions names the repository (GITHUB_REPOSITORY), so `make publish` there needs
+# nothing; elsewhere set CORRECTIONS_URL. Without one (a local preview), the links go to the
+# corrections page (CORRECTIONS_PAGE).
+CORRECTIONS_URL = os.environ.get("CORRECTIONS_URL", "").strip() or (
+    f"{os.environ.get('GITHUB_SERVER_URL', 'https://github.com')}/"
+    f"{os.environ['GITHUB_REPOSITORY']}/issues"
+    if os.environ.get("GITHUB_REPOSITORY")
+    else ""
+)
+CORRECTIONS_PAGE = "pages/corrections.md"
 RELATIVE_URLS = not SITEURL or os.environ.get("RELATIVE_URLS", "1" if PUBLISH else "0") != "0"
 # The theme's absolute address for canonical links, og:url/og:image, JSON-LD and the sitemap.
 # Pelican rewrites SITEURL to a relative path when RELATIVE_URLS is on; this copy keeps it.

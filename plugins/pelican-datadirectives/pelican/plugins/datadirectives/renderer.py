@@ -19,7 +19,7 @@ import logging
 from collections import Counter
 from dataclasses import dataclass, field
 
-from . import annotation_rows, render, sql
+from . import annotation_rows, figure, render, sql
 from .data import resolve_csv
 from .directives import (
     DIRECTIVES,
@@ -173,12 +173,26 @@ class Renderer:
 
     def render_value(self, expr: str, *, source: str, line: int) -> str:
         """Render `{{ expr }}` found on `line` of `source`."""
+        words = expr.strip()
+        if words == "corrections" or words.startswith("corrections "):
+            return self._corrections_link(words.removeprefix("corrections").strip())
         directive = self.directives["value"]
         ref = directive.parse(expr)
         text_out = self._value_text(directive, ref)
         self.records.counts["value"] += 1
         self.records.printed[(source, line, ref.text)] = text_out
         return directive.html(ref, text_out)
+
+    def _corrections_link(self, words: str) -> str:
+        """`{{ corrections open an issue }}`: the words, linked to the corrections channel
+        (CORRECTIONS_URL; without one, the corrections page, through Pelican's {filename})."""
+        if not words:
+            raise DirectiveError(
+                "{{ corrections }} needs the words to link, e.g. "
+                "{{ corrections open an issue in the project's tracker }}"
+            )
+        href = self.config.corrections_url or "{filename}/" + self.config.corrections_page
+        return f'<a class="dd-corrections" href="{figure.escape(href)}">{figure.escape(words)}</a>'
 
     def _value_text(self, directive, ref) -> str:
         """The formatted value, from the render cache when its CSV and expression are unchanged.

@@ -81,6 +81,10 @@ class Config:
     font_dir: Path | None = None
     font_family: str | None = None
     not_sources: tuple[str, ...] = ()
+    # The corrections channel (top-level settings, shared with the theme): where readers
+    # report errors, and the page `{{ corrections ... }}` links to when no address is set.
+    corrections_url: str = ""
+    corrections_page: str = "pages/corrections.md"
 
 
 class SettingsError(Exception):
@@ -124,6 +128,12 @@ def load_config(pelican_settings: dict) -> Config:
             "DATA_DIRECTIVES['NOT_SOURCES'] must be a list of addresses starting with http:// "
             "or https://, e.g. ['https://getpelican.com/']"
         )
+    corrections_url = (pelican_settings.get("CORRECTIONS_URL") or "").strip()
+    if corrections_url and not corrections_url.startswith(("https://", "http://", "mailto:")):
+        raise SettingsError(
+            f"CORRECTIONS_URL must be an address (https://..., or mailto:...), not "
+            f"{corrections_url!r}; e.g. the repository's issue tracker"
+        )
     root = Path(pelican_settings["PATH"]).resolve().parent
 
     def resolve(value) -> Path:
@@ -166,6 +176,8 @@ def load_config(pelican_settings: dict) -> Config:
         share_cards=merged["SHARE_CARDS"],
         site_root=root,
         not_sources=tuple(not_sources),
+        corrections_url=corrections_url,
+        corrections_page=str(pelican_settings.get("CORRECTIONS_PAGE") or "pages/corrections.md"),
         page_sets_dir=(
             resolve(merged["PAGE_SETS_DIR"])
             if merged["PAGE_SETS_DIR"]
