@@ -40,7 +40,7 @@ def test_no_console_errors_failed_or_foreign_requests(
         # Hovering wakes the chart runtime; let every interactive chart finish going live
         # before the next page load aborts the runtime's request (slow machines lost the race).
         page.wait_for_function(LIVE_SETTLED, timeout=30_000)
-        page.wait_for_load_state("networkidle")
+        monitor.wait_quiet(page)
         problems[name] = monitor.take()
     context.close()
     fail_on(problems, f"browser problems (served from the {where})")

@@ -41,6 +41,9 @@ class Monitor:
         self.block_scripts = block_site_scripts
         self.problems: list[str] = []
         self._aborted: set[str] = set()
+        self._pending: set = set()  # requests started and not yet finished or failed
+        context.on("request", self._started)
+        context.on("requestfinished", self._finished)
         context.route("**/*", self._route)
         context.on("console", self._console)
         context.on("weberror", lambda e: self.problems.append(f"uncaught error: {e.error}"))
@@ -67,7 +70,29 @@ class Monitor:
             where = f" ({loc.get('url', '')}:{loc.get('lineNumber', '')})" if loc else ""
             self.problems.append(f"console error: {msg.text}{where}")
 
+    def _started(self, request):
+        self._pending.add(request)
+
+    def _finished(self, request):
+        self._pending.discard(request)
+
+    def wait_quiet(self, page, quiet_ms: int = 300, timeout_ms: int = 30_000) -> None:
+        """Wait until no request of this context is in flight for `quiet_ms`. (Playwright's
+        wait_for_load_state("networkidle") returns at once when the page reached that state
+        earlier, so a runtime fetched on hover could still be in flight, and the next page
+        load would abort it: a failure of the test, not of the site.)"""
+        quiet = waited = 0
+        while quiet < quiet_ms:
+            if waited >= timeout_ms:
+                names = ", ".join(sorted(r.url for r in self._pending))
+                self.problems.append(f"requests still in flight after {timeout_ms} ms: {names}")
+                return
+            page.wait_for_timeout(50)
+            waited += 50
+            quiet = quiet + 50 if not self._pending else 0
+
     def _failed(self, request):
+        self._pending.discard(request)
         if request.url not in self._aborted:
             self.problems.append(f"request failed: {request.url} ({request.failure})")
 
