@@ -37,8 +37,11 @@ runtime: $(VENV) $(JS_STAMP)
 
 ## The search box's script, theme/static/js/finder.js (committed: building the site needs no
 ## Node). Rebuild it after editing theme/js/src/finder.js or the pins in theme/js/package.json.
-finder-js:
+FINDER_STAMP := theme/js/node_modules/.finder-installed
+$(FINDER_STAMP): theme/js/package.json theme/js/package-lock.json
 	npm ci --prefix theme/js --no-audit --no-fund --loglevel=error
+	touch $(FINDER_STAMP)
+finder-js: $(FINDER_STAMP)
 	theme/js/node_modules/.bin/esbuild theme/js/src/finder.js --bundle --minify --format=iife \
 	  --target=es2020 --legal-comments=none --outfile=theme/static/js/finder.js \
 	  --banner:js="/* explainer search box (theme/js/src/finder.js) with MiniSearch 7.2.0 (MIT licence, (c) Luca Ongaro), bundled by make finder-js */"
@@ -78,7 +81,8 @@ $(TEST_JS_STAMP): tests/js/package.json tests/js/package-lock.json
 	touch $(TEST_JS_STAMP)
 
 ## Run every test (installs the browser and validators the tests need).
-test: $(VENV) $(JS_STAMP) $(TEST_JS_STAMP)
+## FINDER_STAMP: the search box's esbuild, so a test can prove the committed bundle is fresh.
+test: $(VENV) $(JS_STAMP) $(TEST_JS_STAMP) $(FINDER_STAMP)
 	$(PY) -m pytest
 
 ## The fast tests only (no browser, no full-site validators).
