@@ -664,6 +664,34 @@ def test_options_validated_twice_give_the_same_chart(growth):
     assert build_chart(validated, growth).to_dict() == build_chart(raw, growth).to_dict()
 
 
+@pytest.mark.parametrize(
+    "opts",
+    [
+        {
+            "mark": "area",
+            "x": "month:T",
+            "y": "total:Q",
+            "color": "model:N",
+            "annotations": [{"rule": "2025-02-01", "label": "EO"}],
+        },
+        {"mark": "bar", "x": "model:N", "y": "sum(total):Q", "facet": "month:T"},
+        {"mark": "map", "state": "state", "color": "agreements:Q"},
+        {"mark": "map", "state": "state", "color": "stance:N"},
+    ],
+    ids=["area", "facets", "map", "map-categories"],
+)
+def test_specs_built_without_altairs_checks_are_the_schema_valid_ones(opts, growth, states):
+    """Mark.spec skips Altair's schema checks (to_dict's and its debug mode's) for speed: the
+    specs, phone legends included, are those Altair builds and validates with its checks on."""
+    frame = states if opts["mark"] == "map" else growth
+    chart = prepared(opts, frame)
+    for width in (640, 340):
+        assert chart.spec(width) == chart.draw(width).to_dict(validate=True)
+    legend = chart.mark.phone_legend(chart, 340)
+    if legend is not None:
+        assert chart.legend_spec(340) == legend.to_dict(validate=True)
+
+
 # ------------------------------------------------------------------------------- maps
 
 

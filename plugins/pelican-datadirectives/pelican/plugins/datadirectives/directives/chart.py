@@ -132,10 +132,10 @@ def drawings(chart: PreparedChart, vl: dict, config, fig_id: str, prefix: str) -
     if config.narrow_width >= config.width or config.narrow_width == 0:
         return figure.accessible_svg(wide, fig_id, prefix)
     if not chart.mark.phone_drawing:
-        legend = chart.mark.phone_legend(chart, config.narrow_width)
+        legend = chart.legend_spec(config.narrow_width)
         if legend is None:
             return figure.accessible_svg(wide, fig_id, prefix)
-        legend_svg = render.to_svg(use_font(legend.to_dict(validate=False), config.font_family))
+        legend_svg = render.to_svg(use_font(legend, config.font_family))
         if chart.mark.whole_pixels:
             legend_svg = figure.whole_pixel_paths(legend_svg)
         # The legend first, where the wide drawing has its own (hidden on phones by charts.css).
