@@ -107,3 +107,22 @@ def test_parquet_example_builds(tmp_path):
     html = article_html(build(site))
     assert "Full data: agreements_latest.parquet" in html
     assert "Jail enforcement" in html
+
+
+@pytest.mark.slow
+def test_sql_value_example_prints_what_the_docs_say(tmp_path):
+    # docs/directives.md "A value from a query": the list's date, two counts, a date.
+    [example] = [e for e in examples() if "{{ sql SELECT max(signed)" in e.values[0]]
+    site = make_site(
+        tmp_path,
+        example.values[0],
+        csvs={},
+        settings={"DATA_DIRECTIVES": {"DATA_DIR": str(ROOT / "data")}},
+    )
+    spans = re.findall(
+        r'<span class="dd-value" data-dd-source="([^"]*)">([^<]*)</span>', article_html(build(site))
+    )
+    date = r"[A-Z][a-z]+\.? \d{1,2}, \d{4}"
+    assert [s for s, _ in spans] == ["agreements_latest.csv"] * 4
+    for (_, text), pattern in zip(spans, [date, r"\d[\d,]*", r"\d+", date], strict=True):
+        assert re.fullmatch(pattern, text), (text, pattern)

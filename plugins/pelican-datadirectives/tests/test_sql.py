@@ -234,3 +234,96 @@ def test_rows_without_order_by_come_sorted(data):
     assert frame["state"].tolist() == ["OH", "TX"]
     _, frame = run("SELECT state, count(*) AS n FROM arrests GROUP BY state ORDER BY n", data)
     assert frame["state"].tolist() == ["TX", "OH"]  # the query's own order is kept
+
+
+# -- `{{ sql ... }}`: a value in prose that is the one cell a query returns ---------------------
+
+SQL_VALUES = """\
+Texas had {{ sql SELECT sum(total) FROM counts WHERE state = 'Texas' }} agreements,
+{{ sql SELECT count(*) FROM arrests | , }} arrests in all, the first on
+{{ sql SELECT min(day) FROM arrests | date }}; the leader was
+{{ sql SELECT state FROM counts GROUP BY state ORDER BY sum(total) DESC LIMIT 1 }},
+{{ sql SELECT 'Ohio' || ' and ' || 'Texas' }} together.
+"""
+
+
+def value_spans(html: str) -> list[tuple[str, str]]:
+    """(data-dd-source, text) of every value in the article."""
+    return re.findall(r'<span class="dd-value" data-dd-source="([^"]*)">([^<]*)</span>', html)
+
+
+def test_sql_values_build(tmp_path, data):
+    site = sql_site(tmp_path, data, SQL_VALUES)
+    output = build(site)
+    assert value_spans(article_html(output)) == [
+        ("counts.csv", "8"),
+        ("arrests.parquet", "1,000"),
+        ("arrests.parquet", "Jan. 1, 2025"),
+        ("counts.csv", "Texas"),
+        ("", "Ohio and Texas"),  # a query that reads no resource names none
+    ]
+    first = tree_digest(output)
+    assert tree_digest(build(site)) == first  # warm, from the render cache: the same page
+
+
+def test_a_sql_value_is_rendered_again_when_its_data_changes(tmp_path, data):
+    site = sql_site(tmp_path, data, SQL_VALUES)
+    build(site)
+    counts = site / "data" / "counts.csv"
+    counts.write_text(counts.read_text() + "Texas,2025-03-31,4\n")
+    assert value_spans(article_html(build(site)))[0] == ("counts.csv", "12")
+
+
+def test_the_cache_key_covers_the_query(tmp_path, data):
+    # Two values whose text differs only in the query are two cache entries.
+    site = sql_site(
+        tmp_path,
+        data,
+        "{{ sql SELECT sum(total) FROM counts WHERE state = 'Ohio' }} and "
+        "{{ sql SELECT sum(total) FROM counts WHERE state = 'Texas' }}\n",
+    )
+    build(site)
+    assert [t for _, t in value_spans(article_html(build(site)))] == ["1", "8"]
+
+
+@pytest.mark.parametrize(
+    "value,message",
+    [
+        (
+            "{{ sql SELECT state, sum(total) FROM counts GROUP BY state }}",
+            "the query returns 2 columns (state, sum(total)); a value is one cell; "
+            "select only the column to print",
+        ),
+        (
+            "{{ sql SELECT total FROM counts }}",
+            "the query returns 3 rows; a value is one cell; add a WHERE that picks one row, "
+            "or aggregate",
+        ),
+        (
+            "{{ sql SELECT id FROM arrests }}",
+            "the query returns more than 10 rows; a value is one cell",
+        ),
+        (
+            "{{ sql SELECT total FROM counts WHERE state = 'Utah' }}",
+            "the query returns 0 rows; a value is one cell; check its WHERE",
+        ),
+        (
+            "{{ sql SELECT sum(total) FROM counts WHERE state = 'Utah' }}",
+            "the query returns NULL (no value)",
+        ),
+        (
+            "{{ sql SELECT count(*) FROM count }}",
+            "sql: Catalog Error: Table with name count does not exist!; did you mean 'counts'?",
+        ),
+        ("{{ sql SELEC 1 }}", 'sql: Parser Error: syntax error at or near "SELEC"'),
+        ("{{ sql SELECT 1; SELECT 2 }}", "sql must be a single SELECT query (found 2"),
+        ("{{ sql SELECT * FROM read_csv('/etc/passwd') }}", "Permission Error"),
+        ("{{ sql }}", "{{ sql }} has no query; write {{ sql SELECT ... }}"),
+        ("{{ sql SELECT 1 | nope }}", "nope"),
+    ],
+)
+def test_sql_value_errors_are_located_with_duckdbs_message(tmp_path, data, value, message):
+    site = sql_site(tmp_path, data, f"A first line.\n\nA value: {value}.\n")
+    [problem] = stopped(site).problems
+    assert (problem.path, problem.line) == ("content/article.md", 7), problem
+    assert message in str(problem), str(problem)

@@ -178,10 +178,10 @@ class Renderer:
             return self._corrections_link(words.removeprefix("corrections").strip())
         directive = self.directives["value"]
         ref = directive.parse(expr)
-        text_out = self._value_text(directive, ref)
+        value = self._value(directive, ref)
         self.records.counts["value"] += 1
-        self.records.printed[(source, line, ref.text)] = text_out
-        return directive.html(ref, text_out)
+        self.records.printed[(source, line, ref.text)] = value.text
+        return directive.html(ref, value)
 
     def _corrections_link(self, words: str) -> str:
         """`{{ corrections open an issue }}`: the words, linked to the corrections channel
@@ -194,21 +194,21 @@ class Renderer:
         href = self.config.corrections_url or "{filename}/" + self.config.corrections_page
         return f'<a class="dd-corrections" href="{figure.escape(href)}">{figure.escape(words)}</a>'
 
-    def _value_text(self, directive, ref) -> str:
-        """The formatted value, from the render cache when its CSV and expression are unchanged.
+    def _value(self, directive, ref):
+        """The formatted value, from the render cache when its data and expression are unchanged.
 
         Cached like blocks so that a warm build never loads pandas or parses a CSV: values
         were most of a warm rebuild's cost. Only successes are cached; a failing expression
         is evaluated every build and raises its own located error.
         """
         try:
-            key = self.cache_key("value", ref.text, ref.file)
+            key = self.cache_key("value", ref.text, *directive.cache_inputs(ref))
         except DirectiveError:
             key = None  # no such CSV: evaluate() says so, in its own words
         entry = None if key is None or self.dry_run else self.cache.get(key)
         if entry is not None:
-            return entry["text"]
-        text_out = directive.evaluate(ref, self.context)
+            return directive.value_from_entry(entry)
+        value = directive.evaluate(ref, self.context)
         if key is not None and not self.dry_run:
-            self.cache.put(key, {"text": text_out})
-        return text_out
+            self.cache.put(key, value.entry())
+        return value

@@ -18,6 +18,10 @@ become DATE, so `date_trunc` works) or a Parquet file. The query runs in a sandb
 ... SELECT) is accepted. The result becomes the same kind of pandas frame a CSV gives (dates
 as ISO text), so every chart option works on it, aggregates included.
 
+A value in prose may be a query too, `{{ sql SELECT ... | format }}` (values.py): the one cell
+it returns (`one_cell`: more than one row or column, no row, or NULL is an error, never "the
+first cell").
+
 Aggregating in SQL is how a chart reads a file far past a spreadsheet: DuckDB streams a
 10-million-row Parquet file through the GROUP BY and hands the chart a few hundred rows.
 
@@ -92,6 +96,66 @@ def run(sql: str, data_dir: Path, package: dict, max_rows: int, spill_dir: Path 
     Raises DirectiveError (key 'sql') with DuckDB's message when the query is wrong, and
     when it returns more than `max_rows` rows (a chart or table of that many rows is a
     query that forgot to aggregate)."""
+    used, frame = _result(sql, data_dir, package, max_rows + 1, spill_dir)
+    if len(frame) > max_rows:
+        raise DirectiveError(
+            f"the query returns more than {max_rows:,} rows",
+            fix="aggregate in the query (GROUP BY) or add a WHERE, or raise "
+            "DATA_DIRECTIVES['MAX_ROWS']",
+            key="sql",
+        )
+    if frame.empty:
+        raise DirectiveError(
+            "the query returns no rows", fix="check its WHERE against the data", key="sql"
+        )
+    if not _ORDER_BY.search(sql):
+        # DuckDB returns a GROUP BY's groups in whatever order its threads finish: without an
+        # ORDER BY the rows are sorted by every column, so each build gives the same figure.
+        frame = frame.sort_values(list(frame.columns), kind="stable", na_position="last")
+        frame = frame.reset_index(drop=True)
+    return used, frame
+
+
+# A value's query may return this many rows before the error stops counting them.
+_ROWS_SHOWN = 10
+
+
+def one_cell(sql: str, data_dir: Path, package: dict, spill_dir: Path | None = None):
+    """(the resources the query reads, the one cell it returns), for a value in prose.
+
+    A query that returns more than one row or column, no row, or NULL is an error that says
+    so and how to fix it: a value is never "the first cell of several"."""
+    used, frame = _result(sql, data_dir, package, _ROWS_SHOWN + 1, spill_dir)
+    if len(frame.columns) != 1:
+        raise DirectiveError(
+            f"the query returns {len(frame.columns)} columns ({', '.join(frame.columns)}); "
+            "a value is one cell",
+            fix="select only the column to print, e.g. SELECT sum(total) FROM ...",
+            key="sql",
+        )
+    if len(frame) != 1:
+        rows = f"more than {_ROWS_SHOWN}" if len(frame) > _ROWS_SHOWN else str(len(frame))
+        raise DirectiveError(
+            f"the query returns {rows} rows; a value is one cell",
+            fix="add a WHERE that picks one row, or aggregate (count(*), sum(...), max(...))"
+            if len(frame)
+            else "check its WHERE against the data (count(*) gives 0 when nothing matches)",
+            key="sql",
+        )
+    import pandas as pd
+
+    cell = frame.iloc[0, 0]
+    if pd.isna(cell):
+        raise DirectiveError(
+            "the query returns NULL (no value)",
+            fix="check its WHERE against the data, or use coalesce(..., 0) where none means 0",
+            key="sql",
+        )
+    return used, cell
+
+
+def _result(sql: str, data_dir: Path, package: dict, limit: int, spill_dir: Path | None):
+    """(the resources the query reads, its first `limit` rows as a frame like a CSV's)."""
     import duckdb
 
     from . import engine
@@ -122,32 +186,16 @@ def run(sql: str, data_dir: Path, package: dict, max_rows: int, spill_dir: Path 
                     else f"read_csv({engine.literal((data_dir / res.path).as_posix())})"
                 )
                 con.execute(f"CREATE VIEW {engine.ident(res.name)} AS SELECT * FROM {source}")
-            relation = con.sql(f"SELECT * FROM ({sql}) AS dd_query LIMIT {max_rows + 1}")
+            relation = con.sql(f"SELECT * FROM ({sql}) AS dd_query LIMIT {limit}")
             select = ", ".join(
                 engine.as_text_if_temporal(c, str(t))
                 for c, t in zip(relation.columns, relation.types, strict=True)
             )
-            frame = con.sql(f"SELECT {select} FROM ({sql}) AS dd_query LIMIT {max_rows + 1}").df()
+            frame = con.sql(f"SELECT {select} FROM ({sql}) AS dd_query LIMIT {limit}").df()
         except duckdb.Error as exc:
             raise _error(exc, tables) from None
     finally:
         con.close()
-    if len(frame) > max_rows:
-        raise DirectiveError(
-            f"the query returns more than {max_rows:,} rows",
-            fix="aggregate in the query (GROUP BY) or add a WHERE, or raise "
-            "DATA_DIRECTIVES['MAX_ROWS']",
-            key="sql",
-        )
-    if frame.empty:
-        raise DirectiveError(
-            "the query returns no rows", fix="check its WHERE against the data", key="sql"
-        )
-    if not _ORDER_BY.search(sql):
-        # DuckDB returns a GROUP BY's groups in whatever order its threads finish: without an
-        # ORDER BY the rows are sorted by every column, so each build gives the same figure.
-        frame = frame.sort_values(list(frame.columns), kind="stable", na_position="last")
-        frame = frame.reset_index(drop=True)
     return used, as_csv_like(frame)
 
 

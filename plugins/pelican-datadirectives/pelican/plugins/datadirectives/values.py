@@ -8,9 +8,11 @@ Syntax (docs/directives.md, "Values in prose"):
     {{ last agreements_by_month.csv.total | , }}                          -> last row's value
     {{ list state_policies.csv[stance=ban].state }}                       -> "A, B and C"
     {{ asof agreements_by_month.csv }}   {{ source agreements_by_month.csv }}
+    {{ sql SELECT count(DISTINCT state) FROM agreements_latest | , }}   -> a query's one cell
 
 Without an aggregate, the conditions must pick exactly one row: a value that silently came from
-"the first of several matches" would be a number nobody checked.
+"the first of several matches" would be a number nobody checked. Likewise a `sql` value's
+query must return one row of one column (sql.one_cell says what to fix when it does not).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from dataclasses import dataclass
 from .data import check_column, condition_mask, load_table, parse_condition
 from .errors import DirectiveError
 from .formats import check_format, format_date, format_value
+from .sql import check_sql, one_cell
 
 AGGREGATES = ("sum", "max", "min", "mean", "count", "first", "last", "list")
 META = ("asof", "source")
@@ -28,7 +31,12 @@ META = ("asof", "source")
 SYNTAX = (
     "{{ file.csv[column=value, ...].column | format }}; aggregates: "
     + ", ".join(AGGREGATES)
-    + "; also {{ asof file.csv }} and {{ source file.csv }}"
+    + "; also {{ asof file.csv }}, {{ source file.csv }} and {{ sql SELECT ... | format }}"
+)
+
+# `{{ sql QUERY | format }}`: the format follows the last `|` that is not part of SQL's `||`.
+_SQL = re.compile(
+    r"^sql(?:\s+(?P<query>.*?))??(?:\s*(?<!\|)\|(?!\|)\s*(?P<format>[^|]*?))?\s*$", re.S
 )
 
 _EXPR = re.compile(
@@ -50,10 +58,13 @@ class ValueRef:
     column: str | None
     format: str | None
     text: str
+    sql: str | None = None  # `{{ sql ... }}`: the query (its `file` is None)
 
 
 def parse(text: str) -> ValueRef:
     """Parse the inside of `{{ ... }}`, raising a DirectiveError that shows the syntax."""
+    if re.match(r"sql(\s|$)", text.strip()):
+        return _parse_sql(text.strip())
     m = _EXPR.match(text.strip())
     if not m:
         raise DirectiveError(f"cannot read the value {{{{ {text.strip()} }}}}; write {SYNTAX}")
@@ -78,8 +89,29 @@ def parse(text: str) -> ValueRef:
     return ValueRef(verb, m["file"], conditions, column, fmt, text.strip())
 
 
+def _parse_sql(text: str) -> ValueRef:
+    """`sql QUERY | format`: a value that is the one cell a SELECT returns."""
+    m = _SQL.match(text)
+    query = (m["query"] or "").strip() if m else ""
+    if not query:
+        raise DirectiveError(
+            f"{{{{ {text} }}}} has no query; write {{{{ sql SELECT ... }}}}, e.g. "
+            "{{ sql SELECT count(*) FROM agreements_latest WHERE state = 'Texas' | , }}"
+        )
+    fmt = check_format(m["format"].strip()) if m["format"] else None
+    return ValueRef("sql", None, (), None, fmt, text, sql=check_sql(query))
+
+
+def evaluate_sql(ref: ValueRef, data_dir, package, spill_dir=None) -> tuple[str, tuple[str, ...]]:
+    """(the formatted cell of a `sql` value, the data files its query reads)."""
+    used, cell = one_cell(ref.sql, data_dir, package or {}, spill_dir)
+    return format_value(_plain(cell), ref.format), tuple(r.path for r in used)
+
+
 def evaluate(ref: ValueRef, data_dir, package=None, tables=None) -> str:
     """Compute and format the value. `package` maps CSV names to their metadata (as_of, sources)."""
+    if ref.sql is not None:
+        return evaluate_sql(ref, data_dir, package)[0]
     if ref.verb in META:
         return _meta(ref, data_dir, package, tables)
     table = _load(ref.file, data_dir, tables)
