@@ -166,8 +166,10 @@ class Cache:
         folder = self.folder / key[:2]
         folder.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
+        # One json.dumps (C encoder) and one write: json.dump would write the entry's big
+        # HTML strings in many small chunks. The same bytes.
         with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump(entry, f, sort_keys=True)
+            f.write(json.dumps(entry, sort_keys=True))
         os.replace(tmp, folder / f"{key}.json")
 
 
