@@ -69,14 +69,25 @@ def test_fits_phone_estimates_the_natural_width():
     assert figure.fits_phone([["Note", "word " * 100]])
 
 
-def test_the_theme_stacks_dd_stack_tables_below_560px():
+def test_charts_css_stacks_dd_stack_tables_below_560px_and_nothing_repeats_it():
     from pathlib import Path
 
-    css = (Path(__file__).parents[1] / "theme" / "static" / "css" / "site.css").read_text()
+    from pelican.plugins.datadirectives import chart_theme, runtime
+
+    # charts.css, which every theme links, holds the layout (one home) ...
+    css = chart_theme.charts_css()
     block = css[css.index("@media (max-width: 34.999em)") :]
     assert ".dd-table.dd-stack tr" in block and "display: block" in block
     assert 'content: attr(data-label) / "";' in block  # the label is not read twice
     assert ".dd-table.dd-stack thead" in block and "clip-path: inset(50%)" in block
+    # ... and neither the theme nor the plugin's default figure stylesheet repeats it.
+    site = (Path(__file__).parents[1] / "theme" / "static" / "css" / "site.css").read_text()
+    figures = (runtime.STATIC / "dd-figures.css").read_text()
+    for other in (site, figures):
+        assert "grid-template-columns: minmax(0, 2fr) minmax(0, 3fr)" not in other
+        assert "content: attr(data-label)" not in other
+    # The theme gives the rows their colour (charts.css sets only the border's width/style).
+    assert "border-bottom-color: var(--hairline)" in site
 
 
 def test_chart_data_tables_print_dates_like_the_prose():
