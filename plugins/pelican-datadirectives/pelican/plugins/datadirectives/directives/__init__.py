@@ -51,15 +51,6 @@ def cached_block_names(directives: Registry[Directive] = DIRECTIVES) -> tuple[st
     return tuple(name for name, d in directives.items() if d.block and d.cached)
 
 
-def __getattr__(name: str):
-    # The Renderer lived in directives.py before the registry; it is renderer.py's now.
-    if name == "Renderer":
-        from ..renderer import Renderer
-
-        return Renderer
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
 __all__ = [
     "CHART_FIGURE_OPTIONS",
     "DIRECTIVES",
