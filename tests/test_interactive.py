@@ -461,6 +461,13 @@ def site(tmp_path_factory) -> Path:
         interactive_spec(bar_spec()),
     )
     write_page(content, "fonts", "Fonts", f"{fonts}\n\nEnd.")
+    # A chart set in the site's web font (Inter, from the theme's @font-face), as this site's are.
+    inter = bar_spec()
+    inter["config"] = vega_config({**TOKENS, "font": "Inter, system-ui, sans-serif"})
+    inter_fig = figure_html(
+        "fig-inter", "In the web font", "Bars in Inter.", inter, interactive_spec(inter)
+    )
+    write_page(content, "inter", "Inter", f"{inter_fig}\n\nEnd.")
     static_only = figure_html("fig-static", "Static only", "Not interactive.", bar_spec(), None)
     write_page(content, "plain", "Plain", f"Just text.\n\n{static_only}")
     out = base / "output"
@@ -673,6 +680,43 @@ def test_dark_mode_repaints_the_live_chart_with_the_themes_dark_colours(browser,
         dark_bg = TOKENS["background"]["dark"].lstrip("#")
         rgb = tuple(int(dark_bg[i : i + 2], 16) for i in (0, 2, 4))
         assert background == f"rgb({rgb[0]}, {rgb[1]}, {rgb[2]})"
+        assert watch.errors() == []
+    finally:
+        context.close()
+
+
+# Set in the page before any script: whether the chart font had loaded at the moment each
+# figure went live.
+FONT_AT_READY = """window.__ddFontAtReady = [];
+new MutationObserver(records => {
+  for (const r of records) {
+    if (r.target.getAttribute('data-dd-live') === 'ready')
+      window.__ddFontAtReady.push(document.fonts.check('400 16px Inter'));
+  }
+}).observe(document, {subtree: true, attributeFilter: ['data-dd-live']});"""
+
+
+@pytest.mark.browser
+def test_live_chart_waits_for_the_web_font_before_drawing(browser, server):
+    # The font files are held back until well after the runtime has arrived: a live view
+    # drawn meanwhile would be laid out with a fallback font, unlike the static SVG.
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    watch = Watch(context, server)
+    context.add_init_script(FONT_AT_READY)
+    held, release = [], []
+    context.route("**/*.woff2", lambda route: route.continue_() if release else held.append(route))
+    page = context.new_page()
+    try:
+        page.goto(f"{server}/pages/inter.html", wait_until="domcontentloaded")
+        with page.expect_response(lambda r: "/dd-runtime." in r.url):
+            page.locator("#fig-inter .dd-graphic").hover()
+        page.wait_for_timeout(1000)
+        assert page.get_attribute("#fig-inter", "data-dd-live") == "pending", "waits for the font"
+        release.append(True)
+        for route in held:
+            route.continue_()
+        page.wait_for_selector("#fig-inter[data-dd-live=ready]", timeout=10_000)
+        assert page.evaluate("() => window.__ddFontAtReady") == [True]
         assert watch.errors() == []
     finally:
         context.close()

@@ -17,6 +17,10 @@
  * `dark` maps each light-theme hex to its dark twin (the same map the static SVG's dark-mode
  * CSS uses), `tooltip` holds the tooltip's colours per scheme. Without a theme the live chart
  * keeps its light colours and the tooltip uses the browser's system colours.
+ *
+ * Fonts: Vega measures text when it lays the chart out, so the live view waits until the
+ * web fonts its spec names (Inter, on this site) have loaded (document.fonts.load, at most
+ * FONT_WAIT_MS): laid out with the same font as the static SVG, nothing moves when it swaps.
  */
 import { View, parse } from "./vega-subset.js";
 import { expressionInterpreter } from "vega-interpreter";
@@ -28,7 +32,9 @@ const SYSTEM_TOOLTIP = { light: SYSTEM_COLOURS, dark: SYSTEM_COLOURS };
 const HEX = /#[0-9a-fA-F]{6}\b/g;
 const EMPTY = new Set(["", "null", "undefined", "NaN"]);
 const darkQuery = window.matchMedia("(prefers-color-scheme: dark)");
-const live = new Map(); // figure -> { spec, view }
+const live = new Map(); // figure -> { specText, box, svg, view }
+// A slow or missing font delays the live view this long at most; then it draws anyway.
+const FONT_WAIT_MS = 3000;
 let warned = false;
 let tooltipEl = null;
 
@@ -56,9 +62,43 @@ function collectingLogger(errors) {
   };
 }
 
+/** The CSS font-family lists a Vega spec names (`font`, `labelFont`, {value: ...}, ...). */
+function fontFamilies(node, found = new Set()) {
+  if (Array.isArray(node)) {
+    for (const item of node) fontFamilies(item, found);
+  } else if (node && typeof node === "object") {
+    for (const [key, value] of Object.entries(node)) {
+      if (/font$/i.test(key)) {
+        const family = typeof value === "string" ? value : value && value.value;
+        if (typeof family === "string" && family) found.add(family);
+      } else {
+        fontFamilies(value, found);
+      }
+    }
+  }
+  return found;
+}
+
+/** Resolve once the web fonts of these families (regular and bold) are loaded, or after
+ *  FONT_WAIT_MS; never rejects (a font that fails leaves the browser's fallback). */
+function fontsLoaded(families) {
+  if (!document.fonts || !families.size) return Promise.resolve();
+  const loads = [];
+  for (const family of families) {
+    for (const weight of ["400", "700"]) {
+      loads.push(document.fonts.load(`${weight} 16px ${family}`).catch(() => null));
+    }
+  }
+  return Promise.race([
+    Promise.all(loads),
+    new Promise((resolve) => setTimeout(resolve, FONT_WAIT_MS)),
+  ]);
+}
+
 /** Render the spec off-screen; resolve with the box holding the drawn SVG and the view. */
 async function render(specText, dark) {
   const spec = JSON.parse(themed(specText, dark));
+  await fontsLoaded(fontFamilies(spec));
   spec.eventConfig = { ...(spec.eventConfig || {}), bind: "none" }; // no empty <form>
   const errors = [];
   const box = document.createElement("div");
@@ -116,9 +156,7 @@ export async function enhance(figure, theme) {
       figure.removeAttribute("data-dd-live");
       return;
     }
-    const drawn = await render(specEl.textContent, darkQuery.matches);
-    swapIn(staticSvg, drawn);
-    live.set(figure, { specText: specEl.textContent, ...drawn });
+    await draw(figure, specEl.textContent, staticSvg);
     figure.setAttribute("data-dd-live", "ready");
   } catch (err) {
     figure.setAttribute("data-dd-live", "failed");
@@ -126,18 +164,21 @@ export async function enhance(figure, theme) {
   }
 }
 
+/** Draw the figure's spec in the current colour scheme in place of `shown` (the static SVG,
+ *  or the live one it redraws), and remember it; the view it replaces is finalized. */
+async function draw(figure, specText, shown) {
+  const drawn = await render(specText, darkQuery.matches);
+  swapIn(shown, drawn);
+  const before = live.get(figure);
+  if (before) before.view.finalize();
+  live.set(figure, { specText, ...drawn });
+}
+
 /** Redraw every live chart when the reader's colour scheme changes. */
 darkQuery.addEventListener("change", () => {
   hideTooltip();
   for (const [figure, chart] of live) {
-    render(chart.specText, darkQuery.matches).then(
-      (drawn) => {
-        swapIn(chart.svg, drawn);
-        chart.view.finalize();
-        live.set(figure, { specText: chart.specText, ...drawn });
-      },
-      (err) => warnOnce(figure, err),
-    );
+    draw(figure, chart.specText, chart.svg).catch((err) => warnOnce(figure, err));
   }
 });
 
@@ -147,25 +188,28 @@ darkQuery.addEventListener("change", () => {
 // tap), it no longer points at anything.
 addEventListener("scroll", () => hideTooltip(), { passive: true });
 
+const TOOLTIP_STYLE = {
+  position: "fixed",
+  zIndex: "1000",
+  pointerEvents: "none",
+  maxWidth: "18rem",
+  padding: "0.4rem 0.6rem",
+  borderRadius: "4px",
+  borderStyle: "solid",
+  borderWidth: "1px",
+  font: "0.8125rem/1.35 system-ui, sans-serif",
+  boxShadow: "0 2px 6px rgba(0, 0, 0, 0.2)",
+  visibility: "hidden",
+  left: "0",
+  top: "0",
+};
+
 function tooltipElement() {
   if (tooltipEl) return tooltipEl;
   tooltipEl = document.createElement("div");
   tooltipEl.className = "dd-tooltip";
   tooltipEl.setAttribute("aria-hidden", "true"); // the data table carries the same values
-  const s = tooltipEl.style;
-  s.position = "fixed";
-  s.zIndex = "1000";
-  s.pointerEvents = "none";
-  s.maxWidth = "18rem";
-  s.padding = "0.4rem 0.6rem";
-  s.borderRadius = "4px";
-  s.borderStyle = "solid";
-  s.borderWidth = "1px";
-  s.font = "0.8125rem/1.35 system-ui, sans-serif";
-  s.boxShadow = "0 2px 6px rgba(0, 0, 0, 0.2)";
-  s.visibility = "hidden";
-  s.left = "0";
-  s.top = "0";
+  Object.assign(tooltipEl.style, TOOLTIP_STYLE); // the CSSOM: allowed by style-src 'self'
   document.body.appendChild(tooltipEl);
   return tooltipEl;
 }
@@ -203,9 +247,11 @@ function showTooltip(handler, event, item, value) {
   }
   const el = tooltipElement();
   const colours = (THEME.tooltip || SYSTEM_TOOLTIP)[darkQuery.matches ? "dark" : "light"];
-  el.style.background = colours.background;
-  el.style.color = colours.color;
-  el.style.borderColor = colours.border;
+  Object.assign(el.style, {
+    background: colours.background,
+    color: colours.color,
+    borderColor: colours.border,
+  });
   fillTooltip(el, value);
   const gap = 12;
   const w = el.offsetWidth;
