@@ -25,7 +25,7 @@ from pathlib import Path
 from . import values
 from .data import check_column, condition_mask, load_table
 from .errors import DirectiveError
-from .formats import check_format, format_value
+from .formats import check_format, format_value, plain
 
 ROW_EXAMPLE = "row: reported_counts.csv[as_of_date=2025-09-17, unit=agreements]"
 _PLACEHOLDER = re.compile(r"\{(?P<column>[^{}|]+?)\s*(?:\|\s*(?P<format>[^{}]*?))?\s*\}")
@@ -60,7 +60,7 @@ def _resolve_one(item: dict, number: int, data_dir: Path) -> dict:
                 key="annotations",
             )
         check_column(row, column, table, key="annotations")
-        cells[axis] = _plain(row[column].iloc[0])
+        cells[axis] = plain(row[column].iloc[0])
     label = _fill(item["label"], row, table, where)
     if kind == "point":
         y_column = item["point"]["y"]
@@ -127,15 +127,6 @@ def _fill(label: str, row, table: str, where: str) -> str:
             raise DirectiveError(
                 f"{where}: label format {{{match.group(0)[1:-1]}}}: {exc}", key="annotations"
             ) from None
-        return format_value(_plain(row[column].iloc[0]), fmt)
+        return format_value(plain(row[column].iloc[0]), fmt)
 
     return _PLACEHOLDER.sub(cell, label)
-
-
-def _plain(value):
-    """numpy/pandas scalars to plain Python (whole floats as ints)."""
-    if hasattr(value, "item"):
-        value = value.item()
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    return value

@@ -50,6 +50,16 @@ def check_format(spec: str) -> str:
     raise DirectiveError(f"unknown format {spec!r}; {FORMAT_HELP}", key="format")
 
 
+def plain(value):
+    """numpy/pandas scalars to plain Python, whole floats as ints, so formatting sees
+    int/float/str (a cell read by pandas or DuckDB, before format_value)."""
+    if hasattr(value, "item"):
+        value = value.item()
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
 def format_value(value, spec: str | None = None) -> str:
     """Format one value from a CSV cell. `spec` None picks a sensible default for the type."""
     if value is None or (isinstance(value, float) and math.isnan(value)):

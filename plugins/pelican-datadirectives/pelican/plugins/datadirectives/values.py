@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from .data import check_column, condition_mask, load_table, parse_condition
 from .errors import DirectiveError
-from .formats import check_format, format_date, format_value
+from .formats import check_format, format_date, format_value, plain
 from .sql import check_sql, one_cell
 
 AGGREGATES = ("sum", "max", "min", "mean", "count", "first", "last", "list")
@@ -105,7 +105,7 @@ def _parse_sql(text: str) -> ValueRef:
 def evaluate_sql(ref: ValueRef, data_dir, package, spill_dir=None) -> tuple[str, tuple[str, ...]]:
     """(the formatted cell of a `sql` value, the data files its query reads)."""
     used, cell = one_cell(ref.sql, data_dir, package or {}, spill_dir)
-    return format_value(_plain(cell), ref.format), tuple(r.path for r in used)
+    return format_value(plain(cell), ref.format), tuple(r.path for r in used)
 
 
 def evaluate(ref: ValueRef, data_dir, package=None, tables=None) -> str:
@@ -139,7 +139,7 @@ def evaluate(ref: ValueRef, data_dir, package=None, tables=None) -> str:
             )
         value = series.iloc[0]
     elif ref.verb == "list":
-        return join_list([format_value(_plain(v), ref.format) for v in series])
+        return join_list([format_value(plain(v), ref.format) for v in series])
     elif ref.verb in ("first", "last"):
         value = series.iloc[0 if ref.verb == "first" else -1]
     else:
@@ -150,7 +150,7 @@ def evaluate(ref: ValueRef, data_dir, package=None, tables=None) -> str:
                 f"{ref.verb} needs numbers, but column {ref.column!r} of {table.name} holds text"
             )
         value = getattr(series, ref.verb)()
-    return format_value(_plain(value), ref.format)
+    return format_value(plain(value), ref.format)
 
 
 def join_list(items: list[str]) -> str:
@@ -160,15 +160,6 @@ def join_list(items: list[str]) -> str:
     if len(items) < 2:
         return "".join(items)
     return ", ".join(items[:-1]) + " and " + items[-1]
-
-
-def _plain(value):
-    """numpy/pandas scalars to plain Python, so formatting sees int/float/str."""
-    if hasattr(value, "item"):
-        value = value.item()
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    return value
 
 
 def _load(name: str, data_dir, tables):
