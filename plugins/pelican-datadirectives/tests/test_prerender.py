@@ -8,7 +8,9 @@ with exactly the entries the reader looks up, and leave error reporting to the r
 import os
 import subprocess
 import sys
+import textwrap
 
+import pytest
 from pelican.plugins.datadirectives.prerender import (
     blocks,
     done_stamp,
@@ -62,17 +64,96 @@ def renderer_for(site):
     return settings, Renderer(load_config(settings))
 
 
-def test_parallel_build_is_byte_identical_to_one_process(tmp_path):
-    serial = write_settings(make_site(tmp_path / "serial", ARTICLE))
-    parallel = write_settings(make_site(tmp_path / "parallel", ARTICLE))
+VALUES = "\nThere were {{ months.csv[month=2026-02].total }} agreements.\n"
+
+
+@pytest.mark.parametrize("method", ["fork", "spawn"])
+def test_parallel_build_is_byte_identical_to_one_process(tmp_path, method):
+    # A build process forks its workers (it runs one thread); spawning is the fallback.
+    serial = write_settings(make_site(tmp_path / "serial", ARTICLE + VALUES))
+    parallel = write_settings(make_site(tmp_path / "parallel", ARTICLE + VALUES))
     one = run_build(serial, workers=1)
-    two = run_build(parallel, workers=2)
+    two = run_build(parallel, workers=2, env={"DATADIRECTIVES_START_METHOD": method})
     assert one.returncode == 0, one.stderr
     assert two.returncode == 0, two.stderr
     assert tree_digest(serial / "output") == tree_digest(parallel / "output")
-    # Same cache entries too: the workers wrote exactly what the reader looked up.
+    # Same cache entries too: the workers (and the parent's values) wrote exactly what the
+    # reader looked up.
     names = {p.name for p in (serial / ".cache").rglob("*.json") if len(p.stem) == 64}
     assert names == {p.name for p in (parallel / ".cache").rglob("*.json") if len(p.stem) == 64}
+
+
+def test_a_fresh_build_process_forks_its_workers_and_draws_the_same(tmp_path):
+    # Run prerender as a build process does (a fresh interpreter, nothing drawn yet): it forks,
+    # the parent fills the values meanwhile, and the cache is the one a spawned pool fills.
+    code = textwrap.dedent(
+        """
+        import logging, sys
+        from pathlib import Path
+        logging.basicConfig(level=logging.INFO, stream=sys.stdout, format="%(message)s")
+        from pelican.plugins.datadirectives.prerender import prerender
+        from pelican.plugins.datadirectives.renderer import Renderer
+        from pelican.plugins.datadirectives.settings import load_config
+        site = Path(sys.argv[1])
+        settings = {"PATH": str(site / "content"),
+                    "DATA_DIRECTIVES": {"DATA_DIR": "data", "CACHE_DIR": ".cache"}}
+        renderer = Renderer(load_config(settings))
+        print(prerender(settings, renderer, workers=2))
+        """
+    )
+    entries = {}
+    for method in ("fork", "spawn"):
+        site = make_site(tmp_path / method, ARTICLE + VALUES)
+        run = subprocess.run(
+            [sys.executable, "-c", code, str(site)],
+            capture_output=True,
+            text=True,
+            cwd=site,
+            env={**os.environ, "DATADIRECTIVES_START_METHOD": method},
+            check=False,
+        )
+        assert run.returncode == 0, run.stderr
+        expected = f"5 of 5 uncached blocks and 1 share cards on 2 {method}ed processes"
+        assert expected in run.stdout, run.stdout
+        entries[method] = {
+            p.relative_to(site / ".cache").as_posix(): p.read_bytes()
+            for p in (site / ".cache").rglob("*")
+            if p.is_file() and "prerendered" not in p.parts
+        }
+        # The value was evaluated by the parent while the workers drew: the reader finds it.
+        settings, renderer = renderer_for(site)
+        renderer.render_value(" months.csv[month=2026-02].total ", source="a.md", line=1)
+        assert (renderer.cache.hits, renderer.cache.misses) == (1, 0)
+    assert entries["fork"] == entries["spawn"]  # 5 blocks, 1 value, 1 share card
+
+
+def test_start_method_forks_only_a_process_with_one_thread():
+    # Real threads in a fresh interpreter: a Python thread, then vl-convert's engine (V8 and
+    # tokio threads once it has drawn anything) make forking unsafe.
+    code = textwrap.dedent(
+        """
+        import os, threading
+        os.environ["OPENBLAS_NUM_THREADS"] = "1"  # as prerender() sets before the scan
+        import pandas, altair, vl_convert
+        from pelican.plugins.datadirectives.prerender import start_method
+        print(start_method())
+        stop = threading.Event()
+        thread = threading.Thread(target=stop.wait)
+        thread.start()
+        print(start_method())
+        stop.set()
+        thread.join()
+        print(start_method())
+        vl_convert.vegalite_to_svg({"mark": "point"})
+        print(start_method())
+        """
+    )
+    env = {k: v for k, v in os.environ.items() if k != "DATADIRECTIVES_START_METHOD"}
+    run = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=False
+    )
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.split() == ["fork", "spawn", "fork", "spawn"]
 
 
 def test_prerender_fills_the_cache_the_reader_reads(tmp_path):

@@ -122,9 +122,16 @@ def article_html(output: Path) -> str:
     return (output / "test-article.html").read_text(encoding="utf-8")
 
 
-def run_build(site: Path, workers: int | None = None) -> subprocess.CompletedProcess:
-    """The build module on site/pelican.conf.py, as `make html` runs it."""
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(PLUGINS), str(SITE_TOOLS)])}
+def run_build(
+    site: Path, workers: int | None = None, env: dict | None = None
+) -> subprocess.CompletedProcess:
+    """The build module on site/pelican.conf.py, as `make html` runs it (`env`: more
+    environment variables)."""
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(PLUGINS), str(SITE_TOOLS)]),
+        **(env or {}),
+    }
     if workers is not None:
         env["DATADIRECTIVES_WORKERS"] = str(workers)
     command = [

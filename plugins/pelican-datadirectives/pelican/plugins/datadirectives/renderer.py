@@ -183,6 +183,14 @@ class Renderer:
         self.records.printed[(source, line, ref.text)] = value.text
         return directive.html(ref, value)
 
+    def prefill_value(self, expr: str) -> None:
+        """Cache the text of `{{ expr }}` as render_value would, recording nothing (prerender.py
+        evaluates a cold build's values while its workers draw). Raises what evaluating raises."""
+        words = expr.strip()
+        if words != "corrections" and not words.startswith("corrections "):
+            directive = self.directives["value"]
+            self._value(directive, directive.parse(expr))
+
     def _corrections_link(self, words: str) -> str:
         """`{{ corrections open an issue }}`: the words, linked to the corrections channel
         (CORRECTIONS_URL; without one, the corrections page, through Pelican's {filename})."""
