@@ -494,7 +494,8 @@ def test_site_pages_carry_the_loader_only_where_a_chart_is_interactive(site, bun
     assert loader == [
         f'<script defer src="../theme/js/{bundle.loader_name}" '
         f'data-dd-runtime="../theme/js/{bundle.runtime_name}" '
-        f'data-dd-theme="../theme/js/{bundle.theme_name}">'
+        f'data-dd-theme="../theme/js/{bundle.theme_name}" '
+        f'data-dd-explorer="../theme/js/{bundle.explorer_name}">'
     ]
     assert [s for s in scripts("plain.html") if "src=" in s] == []
     assert (site / "theme" / "js" / bundle.runtime_name).read_bytes() == bundle.runtime
@@ -502,7 +503,8 @@ def test_site_pages_carry_the_loader_only_where_a_chart_is_interactive(site, bun
     assert (site / "theme" / "js" / bundle.theme_name).read_bytes() == bundle.theme
     # Page weight: the initial load's only script is the loader (no chart JavaScript).
     initial_js = sum((site / s.split('src="../')[1].split('"')[0]).stat().st_size for s in loader)
-    assert initial_js == len(bundle.loader) < 1500
+    # (About 2.1 KB raw, 1 KB gzip: it also makes static maps one Tab stop for the explorer.)
+    assert initial_js == len(bundle.loader) < 2200
 
 
 class _HostHandler(http.server.SimpleHTTPRequestHandler):

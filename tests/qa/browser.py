@@ -152,7 +152,8 @@ def run_axe(page, *, axe_js: Path = AXE_JS, tags: list[str] = AXE_TAGS) -> list[
 
 def chart_name_problems(page) -> list[str]:
     """Every svg[role=img] needs a non-empty accessible name; every figure.dd-chart needs one
-    such svg."""
+    such svg (a map the explorer made one Tab stop is an svg[role=application], named the
+    same way)."""
     return page.evaluate(
         """() => {
             const out = [];
@@ -160,7 +161,8 @@ def chart_name_problems(page) -> list[str]:
             const fig = el => el.parentElement && el.parentElement.closest('figure[id]');
             const desc = el => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') +
                 (fig(el) ? ' in figure#' + fig(el).id : '');
-            for (const svg of document.querySelectorAll('svg[role="img"]')) {
+            const charts = 'svg[role="img"], svg[role="application"]';
+            for (const svg of document.querySelectorAll(charts)) {
                 let name = '';
                 const ids = (svg.getAttribute('aria-labelledby') || '').split(/\\s+/)
                     .filter(Boolean);
@@ -174,7 +176,7 @@ def chart_name_problems(page) -> list[str]:
                 if (!name.trim()) out.push(`${desc(svg)}: svg[role=img] has no accessible name`);
             }
             for (const fig of document.querySelectorAll('figure.dd-chart')) {
-                if (!fig.querySelector('svg[role="img"]'))
+                if (!fig.querySelector(charts))
                     out.push(`${desc(fig)}: figure.dd-chart has no svg[role=img]`);
             }
             return out;

@@ -3,7 +3,8 @@
     make runtime        # = npm ci here, then: python js/build.py
 
 Bundles js/src/ with esbuild, from the npm packages pinned by js/package-lock.json, into
-pelican/plugins/datadirectives/static/dd-loader.js and dd-runtime.js. Those two files are
+pelican/plugins/datadirectives/static/dd-loader.js, dd-runtime.js and dd-explorer.js (the
+map explorer). Those files are
 committed and ship in the wheel, so building a site never needs Node.js; a test builds them
 again and checks that the shipped bytes equal a fresh build (esbuild output is
 deterministic: the same sources, lock and arguments give the same bytes).
@@ -40,8 +41,22 @@ RUNTIME_ARGS = (
     "Interactive Data Lab) and d3 modules (ISC, Copyright Mike Bostock). */",
 )
 LOADER_ARGS = ("src/loader.js", "--minify", "--target=es2018", "--legal-comments=eof")
+# The map explorer: the project's own code only (no npm package), loaded on interaction.
+EXPLORER_ARGS = (
+    "src/map-explorer.js",
+    "--bundle",
+    "--format=esm",
+    "--minify",
+    "--target=es2020",
+    "--platform=browser",
+    "--legal-comments=eof",
+)
 # File name in static/ -> esbuild arguments.
-OUTPUTS = {"dd-loader.js": LOADER_ARGS, "dd-runtime.js": RUNTIME_ARGS}
+OUTPUTS = {
+    "dd-loader.js": LOADER_ARGS,
+    "dd-runtime.js": RUNTIME_ARGS,
+    "dd-explorer.js": EXPLORER_ARGS,
+}
 
 
 class RuntimeBuildError(RuntimeError):

@@ -76,7 +76,7 @@ def test_the_wheel_holds_the_plugin_and_its_prebuilt_runtime_only(wheel):
     names = zipfile.ZipFile(wheel).namelist()
     package = "pelican/plugins/datadirectives/"
     assert f"{package}__init__.py" in names
-    for shipped in ("dd-runtime.js", "dd-loader.js", "dd-figures.css"):
+    for shipped in ("dd-runtime.js", "dd-loader.js", "dd-explorer.js", "dd-figures.css"):
         assert f"{package}static/{shipped}" in names
     # A namespace plugin: no pelican/__init__.py or pelican/plugins/__init__.py to shadow
     # Pelican's own; no JavaScript sources, npm files or tests.

@@ -234,7 +234,7 @@ def content_object_init(instance) -> None:
     if state.config.stylesheet == "link" and 'class="dd-figure' in instance._content:
         instance._content = stylesheet_links(state.config, instance) + instance._content
     # Templates ask this flag, not the page's HTML, whether to load the chart runtime.
-    instance.dd_live_charts = 'class="dd-spec"' in content
+    instance.dd_live_charts = 'class="dd-spec"' in content or " data-dd-regions=" in content
     source = display_path(instance.source_path, state.config.site_root)
     if state.config.share_cards and source in state.renderer.records.cards:
         instance.share_image = f"cards/{instance.slug}.png"

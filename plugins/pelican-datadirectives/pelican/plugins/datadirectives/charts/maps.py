@@ -8,7 +8,13 @@ chart's notes for the figure's footer; states without a row are painted "no data
 A county map is keyed on 5-digit county FIPS codes, one row per county. Only the counties with
 a row are drawn as shapes (about 900 on ICE's list), over the states painted "no data": the
 static SVG stays a third of the size of one with all 3,200 counties. Rows without a code (an
-agency ICE lists with no county) are counted in the notes, by `state` when given.
+agency ICE lists with no county) are counted in the notes, by `state` when given. Whole-number
+counts are shaded in whole-number classes (county_classes), with a "None" legend entry for the
+grey counties.
+
+A static map can be explored in the browser (docs/directives.md, "Exploring a map"): `regions`
+writes, per map, the name and values of each region in the order the SVG draws their paths,
+and the lazily loaded map explorer (js/src/map-explorer.js) puts them on hover, tap and focus.
 """
 
 from __future__ import annotations
@@ -25,6 +31,7 @@ import pandas as pd
 from .. import us_states
 from ..chart_theme import TOKENS
 from ..errors import DirectiveError
+from ..formats import format_value
 from ..options import did_you_mean, string
 from .encodings import (
     Enc,
@@ -99,6 +106,7 @@ class MapState:
     domain: list[str] | None  # a category colour's values, in legend order
     shapes: str  # the topology, as JSON text
     county: str | None = None  # a county map's column of 5-digit FIPS codes
+    classes: tuple[tuple[int, int], ...] = ()  # a county map's whole-number classes (lo, hi)
 
 
 class MapMark(Mark):
@@ -249,6 +257,9 @@ class MapMark(Mark):
         data = data.iloc[[p for p, _ in placed]].copy()
         data[county] = [code for _, code in placed]
         data = data.sort_values(county, kind="mergesort")
+        classes: tuple = ()
+        if color is not None and color.type == "Q":
+            classes = county_classes(data[color.field].dropna().tolist())
         notes = ["Grey: no row for the county."]
         if color is not None and color.title:
             notes = [f"Grey: no {color.title.lower()}."]
@@ -260,11 +271,87 @@ class MapMark(Mark):
             color=color,
             tips=tips,
             fields=[c for c in data.columns if c != county],
-            domain=None,
+            domain=[NONE, *(class_label(c) for c in classes)] if classes else None,
             shapes=topology(COUNTY_FILE),
             county=county,
+            classes=classes,
         )
         return PreparedChart(self, opts, to_records(data), tuple(notes), state_)
+
+    def regions(self, chart: PreparedChart, rows: list[dict], formats: dict) -> str | None:
+        """What the map explorer shows for each region, as compact JSON, in path order.
+
+        `regions` lists each region the SVG draws as a shape, in the order of its paths in
+        the shapes' mark group (the `mark`-th `g.mark-shape` of the SVG): the topology's
+        order, filtered as `draw` filters it (Vega keeps data order; tests prove it against
+        vl-convert's own output). Each is [name, value per label...]: the values the data
+        table shows for that row (`rows` and `formats`, the table's), "" where the row has
+        none; a region without a row is [name] and the explorer says `empty` for it.
+        `order` is the reading order for Home and End: the data table's, then the rest."""
+        s: MapState = chart.state
+        topo = json.loads(s.shapes)
+        encs: list[Enc] = []
+        for e in [s.color, *s.tips]:
+            if e is not None and e.field not in {x.field for x in encs}:
+                encs.append(e)
+        if s.county:
+            by_key = {r[s.county]: (i, r) for i, r in enumerate(rows)}
+            # "Tangipahoa Parish, Louisiana": the data's own county name where a text column
+            # holds it (it starts with the shape's "Tangipahoa"), else the shape's name.
+            texts = [e.field for e in encs if e.type in "NO"]
+            shapes = []
+            for g in topo["objects"]["counties"]["geometries"]:
+                if int(g["id"]) >= 60000 or g["id"] not in by_key:
+                    continue
+                row, short = by_key[g["id"]][1], g["properties"]["name"]
+                own = [str(row[f]) for f in texts if str(row.get(f) or "").startswith(short)]
+                state_name = us_states.lookup(g["id"][:2])[1]
+                shapes.append((g["id"], f"{max(own, key=len) if own else short}, {state_name}"))
+        else:
+            by_key = {r[s.state]: (i, r) for i, r in enumerate(rows)}
+            shapes = [
+                (g["properties"]["name"], g["properties"]["name"])
+                for g in topo["objects"]["states"]["geometries"]
+                if int(g["id"]) < 60
+            ]
+        # A label whose values only repeat the region's name (a state column) is left out.
+        names = {part for _, name in shapes for part in (name, *name.rsplit(", ", 1))}
+        encs = [
+            e
+            for e in encs
+            if e.type not in "NO"
+            or any(str(r.get(e.field)) not in names for _, r in by_key.values())
+        ]
+        out, order = [], []
+        for key, name in shapes:
+            hit = by_key.get(key)
+            if hit is None:
+                out.append([name])
+                continue
+            table_row, row = hit
+            order.append((table_row, len(out)))
+            out.append(
+                [name, *(format_value(row.get(e.field), formats.get(e.field)) for e in encs)]
+            )
+        rest = sorted((r[0], i) for i, r in enumerate(out) if len(r) == 1)
+        if s.color is not None and s.color.type == "Q" and s.color.title:
+            empty = f"No {s.color.title.lower()}"
+        elif s.color is not None and s.color.title:
+            empty = f"No {s.color.title.lower()} shown"
+        else:
+            empty = "No data"
+        return json.dumps(
+            {
+                "mark": 1 if s.county else 0,
+                "labels": [e.title or e.field for e in encs],
+                "regions": out,
+                "order": [i for _, i in sorted(order)] + [i for _, i in rest],
+                "empty": empty,
+                "kind": "county" if s.county else "state",
+            },
+            separators=(",", ":"),
+            ensure_ascii=False,
+        )
 
     def relative_paths(self, chart: PreparedChart) -> bool:
         """County maps only (about 900 shapes: relative steps take the SVG from 79 KB gzip to
@@ -281,18 +368,19 @@ class MapMark(Mark):
         if s.color is None:
             return None
         fill = (
-            county_fill(s.color)
+            county_fill(s.color, s.classes)
             if s.county
             else color_channel(s.color, legend=True, domain=s.domain)
         )
         values = s.domain or []
         # Quantize classes are short numbers; categories are as long as their longest name.
         longest = max((len(str(v)) for v in values), default=8)
-        entry_chars = 8 if s.color.type == "Q" else longest
+        entry_chars = 8 if s.color.type == "Q" and not s.classes else longest
         entry = entry_chars * CHAR_WIDTH * TOKENS["font_size"]["label"] + 12 + 5 + 20
         columns = max(1, min(len(values) or 5, int((width - 16) // entry)))
         fill.legend = alt.Legend(columns=columns, titleOrient="top", offset=0)
-        marks = alt.Chart(alt.Data(values=chart.rows)).mark_square(opacity=0, size=0)
+        rows = classed_rows(chart) if s.classes else chart.rows
+        marks = alt.Chart(alt.Data(values=rows)).mark_square(opacity=0, size=0)
         return finish(marks.encode(color=fill), width=width - 24, height=0)
 
     def draw(self, chart: PreparedChart, width: int) -> alt.TopLevelMixin:
@@ -356,10 +444,11 @@ class MapMark(Mark):
                 values=s.shapes, format=alt.DataFormat(type="topojson", feature=feature)
             )
 
+        fields = [county, *s.fields, *([CLASS_FIELD] if s.classes else [])]
         lookup = alt.LookupData(
-            data=alt.Data(values=chart.rows),
+            data=alt.Data(values=classed_rows(chart) if s.classes else chart.rows),
             key=vl_field(county),
-            fields=[vl_field(county), *[vl_field(f) for f in s.fields]],
+            fields=[vl_field(f) for f in fields],
         )
         # The ground is the nation's outline (one shape), the borders the states' mesh (each
         # shared border once): half the bytes of drawing every state twice.
@@ -368,7 +457,9 @@ class MapMark(Mark):
             .mark_geoshape(fill=nodata, stroke=None)
             .project(type="albersUsa")
         )
-        fill: Any = alt.value(TOKENS["categorical"][0]) if color is None else county_fill(color)
+        fill: Any = (
+            alt.value(TOKENS["categorical"][0]) if color is None else county_fill(color, s.classes)
+        )
         tooltip = [alt.Tooltip(field="properties.name", type="nominal", title="County")]
         tooltip += [tooltip_channel(e) for e in ([color] if color else []) + s.tips]
         counties = (
@@ -395,9 +486,70 @@ class MapMark(Mark):
         )
 
 
-def county_fill(color: Enc) -> alt.Color:
+NONE = "None"  # the legend entry of the grey ("no data") counties of a classed county map
+CLASS_FIELD = "dd_class"  # the class label of each county row (drawing only, not the table)
+
+
+def county_classes(values: list) -> tuple[tuple[int, int], ...]:
+    """Whole-number classes (lo, hi) for counts: none when a value is not a whole number.
+
+    At most four classes (the four darker shades): each starts at the data's next quartile
+    or one above the previous class, whichever is higher, so a skewed count (most counties
+    have one agreement) still spreads over the shades, and every break is a whole number a
+    reader can check ("1", "2", "3", "4-12"), never 3.8. Deterministic: depends only on
+    the values."""
+    nums = sorted(float(v) for v in values)
+    if not nums or not all(v.is_integer() for v in nums):
+        return ()
+    lo, hi = int(nums[0]), int(nums[-1])
+    starts = [lo]
+    for quarter in (1, 2, 3):
+        at = int(nums[min(len(nums) - 1, quarter * len(nums) // 4)])
+        start = max(at, starts[-1] + 1)
+        if start > hi:
+            break
+        starts.append(start)
+    ends = [s - 1 for s in starts[1:]] + [hi]
+    return tuple(zip(starts, ends, strict=True))
+
+
+def class_label(c: tuple[int, int]) -> str:
+    """'1' or '4–12' (an en dash between whole numbers)."""
+    return f"{c[0]:,}" if c[0] == c[1] else f"{c[0]:,}–{c[1]:,}"
+
+
+def classed_rows(chart: PreparedChart) -> list[dict]:
+    """The map's rows with each row's class label (CLASS_FIELD), for the drawing only."""
+    s: MapState = chart.state
+    labels = [class_label(c) for c in s.classes]
+
+    def label(v) -> str | None:
+        if v is None:
+            return None
+        hits = (lab for (_, hi), lab in zip(s.classes, labels, strict=True) if v <= hi)
+        return next(hits, labels[-1])
+
+    return [{**r, CLASS_FIELD: label(r.get(s.color.field))} for r in chart.rows]
+
+
+def county_fill(color: Enc, classes: tuple = ()) -> alt.Color:
     """A county map's colour: numbers in the four darker shades (the lightest of five sits
-    too close to the "no data" grey; a county with one agreement must read as not "none")."""
+    too close to the "no data" grey; a county with one agreement must read as not "none").
+
+    Whole-number counts get one legend entry per class, with "None" first in the grey of the
+    counties without a row: the legend explains every colour on the map."""
+    if classes:
+        labels = [class_label(c) for c in classes]
+        shades = TOKENS["sequential"]["light"][1:][: len(labels)]
+        return alt.Color(
+            field=CLASS_FIELD,
+            type="ordinal",
+            title=color.title,
+            scale=alt.Scale(
+                domain=[NONE, *labels], range=[TOKENS["colors"]["no_data"][0], *shades]
+            ),
+            sort=None,
+        )
     fill = color_channel(color, legend=True)
     if color.type == "Q":
         fill.scale = alt.Scale(type="quantize", range=TOKENS["sequential"]["light"][1:])

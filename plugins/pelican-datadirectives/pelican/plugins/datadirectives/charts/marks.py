@@ -102,6 +102,11 @@ class Mark:
         (figure.relative_paths; a county map's thousands of shapes)."""
         return False
 
+    def regions(self, chart: PreparedChart, rows: list[dict], formats: dict) -> str | None:
+        """JSON for the browser's map explorer: each region's name and the data table's
+        values, in the order the static SVG draws the regions (None: nothing to explore)."""
+        return None
+
     def phone_legend(self, chart: PreparedChart, width: int) -> alt.TopLevelMixin | None:
         """The legend alone, laid out for a phone `width` wide (None: no separate legend).
 

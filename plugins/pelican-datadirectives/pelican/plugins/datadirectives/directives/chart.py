@@ -88,6 +88,14 @@ class ChartDirective(Directive):
         notes = " ".join(n for n in [opts["notes"], *chart.notes] if n)
         columns = list(rows[0]) if rows else []
         href, full, files = ctx.downloads(opts, fig_id, rows, columns)
+        live = live_spec(opts, chart.mark, vl, config)
+        # A static map's regions, for the lazily loaded map explorer (a live chart has its own).
+        regions = None if live else chart.mark.regions(chart, rows, date_formats(rows))
+        explore = ""
+        if regions:
+            name = f"figures/{fig_id}-{hashlib.sha256(regions.encode()).hexdigest()[:8]}.json"
+            files = {**files, name: regions}
+            explore = f' data-dd-regions="{ctx.csv_href(name)}"'
         data_table = ""
         if chart.mark.data_table:
             data_table = "".join(
@@ -105,13 +113,13 @@ class ChartDirective(Directive):
                 ]
             )
         parts = [
-            f'<figure class="dd-figure dd-chart" id="{fig_id}" data-dd-key="{prefix}">',
+            f'<figure class="dd-figure dd-chart" id="{fig_id}" data-dd-key="{prefix}"{explore}>',
             figure.caption(fig_id, opts["title"], opts["subtitle"]),
             f'<div class="dd-graphic">{graphic}</div>',
             chart.mark.figure_html(chart, figure.escape),
             f'<p class="dd-desc dd-visually-hidden" id="{fig_id}-desc">'
             f"{figure.escape(opts['description'])}</p>",
-            live_spec(opts, chart.mark, vl, config),
+            live,
             figure.meta(source, as_of, notes or None, href, full),
             data_table,
             "</figure>",

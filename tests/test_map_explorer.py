@@ -1,0 +1,322 @@
+"""Maps you can explore (issue 12), on the real build in the real Chromium: the three static
+maps (states by agreements, states by law, counties by agreements) answer hover, tap and the
+keyboard with the region's name and the numbers in data/, a screen reader hears the same
+through a polite live region, and nothing of the map explorer loads before the reader turns
+to a map. The CSP is not bypassed here: a violation or a console error fails the test.
+
+Map explorer: plugins/pelican-datadirectives/js/src/map-explorer.js; region data:
+charts/maps.py `regions`; the loader's hook: js/src/loader.js.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+
+import pytest
+
+from tests.qa.browser import Monitor, run_axe
+from tests.qa.tools import ROOT, require_npm_tools
+
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
+
+
+def _rows(name):
+    with (ROOT / "data" / name).open(encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def _state_total(state):
+    (row,) = [
+        r
+        for r in _rows("agreements_by_state.csv")
+        if r["snapshot_date"] == "2026-05-18" and r["state"] == state
+    ]
+    return f"Agreements: {int(row['total']):,}"
+
+
+def _texas_law():
+    (row,) = [r for r in _rows("state_policies.csv") if r["state"] == "Texas"]
+    assert row["stance"] == "mandate"
+    return f"Instrument: {row['instrument']}"
+
+
+def _county_total(county, state):
+    (row,) = [
+        r
+        for r in _rows("agreements_by_county.csv")
+        if r["county"] == county and r["state"] == state
+    ]
+    return f"Agreements: {int(row['agreements']):,}"
+
+
+# (page, figure id, region, a line its tooltip must show, computed from data/)
+MAPS = [
+    ("growth.html", "fig-where-the-287-g-agreements-are", "Texas", lambda: _state_total("Texas")),
+    (
+        "bans-and-mandates.html",
+        "fig-where-states-ban-or-require-287-g-agreements",
+        "Texas",
+        _texas_law,
+    ),
+    (
+        "pages/states.html",
+        "fig-is-your-county-on-the-list",
+        "Harris County, Texas",
+        lambda: _county_total("Harris County", "Texas"),
+    ),
+]
+IDS = ["states", "laws", "counties"]
+EXPLORER_REQUEST = re.compile(r"/dd-explorer\.[0-9a-f]+\.js$|/data/figures/[^/]+\.json$")
+
+# Record CSP violations before any of the page's own code runs.
+CSP_WATCH = """
+window.__csp = [];
+document.addEventListener('securitypolicyviolation',
+    e => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));
+"""
+# A point inside region `i` that the pointer would hit (the region's path is on top there).
+POINT_IN_REGION = """([fid, mark, i]) => {
+    const svg = document.querySelector(`#${fid} .dd-graphic svg:not(.dd-narrow)`);
+    const paths = [...svg.querySelectorAll('g.mark-shape')[mark].children]
+        .filter(c => c.localName === 'path');
+    const p = paths[i];
+    p.scrollIntoView({block: 'center', behavior: 'instant'});
+    const b = p.getBoundingClientRect();
+    for (const fy of [0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8])
+        for (const fx of [0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8]) {
+            const x = b.left + b.width * fx, y = b.top + b.height * fy;
+            if (document.elementFromPoint(x, y) === p) return [x, y];
+        }
+    return null;
+}"""
+SCROLL_THROUGH = """async () => {
+    for (let y = 0; y < document.body.scrollHeight; y += 500) {
+        scrollTo({top: y, behavior: 'instant'});
+        await new Promise(r => setTimeout(r, 30));
+    }
+}"""
+STILL = """async () => {
+    let y = -1;
+    while (y !== scrollY) { y = scrollY; await new Promise(r => setTimeout(r, 250)); }
+    return y;
+}"""
+TIP = """() => {
+    const t = document.querySelector('.dd-map-tip');
+    return t && !t.hidden ? t.innerText : null;
+}"""
+
+
+def region_data(built_site, page, fid):
+    html = (built_site / page).read_text(encoding="utf-8")
+    href = re.search(rf'<figure [^>]*id="{fid}"[^>]*data-dd-regions="([^"]+)"', html).group(1)
+    return json.loads(((built_site / page).parent / href).resolve().read_text(encoding="utf-8"))
+
+
+def spoken(data, i):
+    """What the live region says for region i (the tooltip's lines, as sentences)."""
+    name, *values = data["regions"][i]
+    lines = [data["empty"]] if not values else []
+    lines += [f"{k}: {v}" for k, v in zip(data["labels"], values, strict=False) if v != ""]
+    return " ".join([f"{name}.", *(f"{line}." for line in lines)])
+
+
+def open_page(browser, root_server, url, **context_args):
+    context = browser.new_context(**context_args)
+    monitor = Monitor(context, f"127.0.0.1:{root_server.port}")
+    page = context.new_page()
+    page.add_init_script(CSP_WATCH)
+    page.requests = []
+    page.on("request", lambda r: page.requests.append(r.url))
+    page.goto(root_server.url + url)
+    page.wait_for_load_state("networkidle")
+    return context, monitor, page
+
+
+def finish(context, monitor, page):
+    csp = page.evaluate("window.__csp")
+    monitor.wait_quiet(page)
+    problems = monitor.take()
+    context.close()
+    assert not csp, f"CSP violations: {csp}"
+    assert not problems, problems
+
+
+def focus_title(page, fid):
+    page.evaluate(
+        "(fid) => { const t = document.getElementById(fid + '-title');"
+        " t.tabIndex = -1; t.focus(); }",
+        fid,
+    )
+
+
+def live_text(page, fid):
+    return page.evaluate(
+        "(fid) => { const l = document.querySelector(`#${fid} .dd-map-live`);"
+        " return l ? l.textContent : null; }",
+        fid,
+    )
+
+
+@pytest.mark.parametrize(("url", "fid", "region", "line"), MAPS, ids=IDS)
+def test_hover_shows_the_region_and_its_numbers(
+    browser, root_server, built_site, url, fid, region, line
+):
+    data = region_data(built_site, url, fid)
+    names = [r[0] for r in data["regions"]]
+    i = names.index(region)
+    assert line() in spoken(data, i)  # the region file says what data/ says
+    context, monitor, page = open_page(
+        browser, root_server, url, viewport={"width": 1280, "height": 900}
+    )
+    # Before interaction: the map is one Tab stop, but nothing of the explorer has loaded,
+    # not even after scrolling the whole page (which wakes the live charts).
+    svg = page.locator(f"#{fid} .dd-graphic svg:not(.dd-narrow)")
+    assert svg.get_attribute("tabindex") == "0"
+    assert svg.get_attribute("role") == "application"
+    page.evaluate(SCROLL_THROUGH)
+    monitor.wait_quiet(page)
+    assert not [u for u in page.requests if EXPLORER_REQUEST.search(u)]
+    point = page.evaluate(POINT_IN_REGION, [fid, data["mark"], i])
+    assert point, f"no point of {region} is under the pointer"
+    page.mouse.move(*point)
+    page.wait_for_function(TIP)
+    tip = page.evaluate(TIP).splitlines()
+    assert tip[0] == region and line() in tip
+    page.wait_for_function(
+        "([fid, text]) => document.querySelector(`#${fid} .dd-map-live`)?.textContent === text",
+        arg=[fid, spoken(data, i)],
+    )
+    loaded = [u for u in page.requests if EXPLORER_REQUEST.search(u)]
+    assert len(loaded) == 2  # the explorer and this map's regions, once each
+    # The ring: drawn over the region, in its shape.
+    ring = page.evaluate(f"""() => [...document.querySelectorAll('#{fid} .dd-map-ring')]
+        .map(r => r.getAttribute('display'))""")
+    assert ring == [None, None]
+    # Leaving the map hides the tooltip.
+    page.mouse.move(2, 2)
+    page.wait_for_function(f"() => !({TIP})()")
+    finish(context, monitor, page)
+
+
+@pytest.mark.parametrize(("url", "fid", "region", "line"), MAPS, ids=IDS)
+def test_a_tap_on_a_phone_shows_the_region(
+    browser, root_server, built_site, url, fid, region, line
+):
+    data = region_data(built_site, url, fid)
+    i = [r[0] for r in data["regions"]].index(region)
+    context, monitor, page = open_page(
+        browser,
+        root_server,
+        url,
+        viewport={"width": 375, "height": 800},
+        has_touch=True,
+        is_mobile=True,
+        device_scale_factor=2,
+    )
+    point = page.evaluate(POINT_IN_REGION, [fid, data["mark"], i])
+    assert point, f"no point of {region} can be tapped at 375 px"
+    page.touchscreen.tap(*point)
+    page.wait_for_function(TIP)
+    tip = page.evaluate(TIP).splitlines()
+    assert tip[0] == region and line() in tip
+    box = page.evaluate(
+        "() => document.querySelector('.dd-map-tip').getBoundingClientRect().toJSON()"
+    )
+    assert box["left"] >= 0 and box["right"] <= 375, box  # on screen on a phone
+    page.wait_for_function(
+        "([fid, text]) => document.querySelector(`#${fid} .dd-map-live`)?.textContent === text",
+        arg=[fid, spoken(data, i)],
+    )
+    # A tap outside the map closes it.
+    page.touchscreen.tap(5, 5)
+    page.wait_for_function(f"() => !({TIP})()")
+    finish(context, monitor, page)
+
+
+@pytest.mark.parametrize(("url", "fid", "region", "line"), MAPS, ids=IDS)
+def test_the_keyboard_moves_between_regions(
+    browser, root_server, built_site, url, fid, region, line
+):
+    data = region_data(built_site, url, fid)
+    order = data["order"]
+    context, monitor, page = open_page(
+        browser, root_server, url, viewport={"width": 1280, "height": 900}
+    )
+    # Start Tab navigation at the figure's title (made focusable for the test): the next
+    # stop is the map.
+    focus_title(page, fid)
+    assert not [u for u in page.requests if EXPLORER_REQUEST.search(u)]
+    page.keyboard.press("Tab")
+    assert page.evaluate(
+        f"() => document.activeElement === document.querySelector('#{fid} .dd-graphic "
+        "svg:not(.dd-narrow)')"
+    )
+    # Focus shows the first region in the data table's order, and says it.
+    page.wait_for_function(
+        "([fid, text]) => document.querySelector(`#${fid} .dd-map-live`)?.textContent === text",
+        arg=[fid, spoken(data, order[0])],
+    )
+    assert page.evaluate(TIP).splitlines()[0] == data["regions"][order[0]][0]
+    # The focused map shows a focus ring (the site's :focus-visible outline).
+    outline = page.evaluate("() => getComputedStyle(document.activeElement).outlineStyle")
+    assert outline != "none"
+    said = {live_text(page, fid)}
+    for key in ["ArrowRight", "ArrowDown", "ArrowLeft", "ArrowUp"]:
+        before = live_text(page, fid)
+        page.keyboard.press(key)
+        page.wait_for_function(
+            "([fid, text]) => document.querySelector(`#${fid} .dd-map-live`).textContent !== text",
+            arg=[fid, before],
+        )
+        said.add(live_text(page, fid))
+        assert page.evaluate(TIP).splitlines()[0] in live_text(page, fid)
+    assert len(said) >= 4  # every arrow moved somewhere new or back
+    page.keyboard.press("End")
+    page.wait_for_function(
+        "([fid, text]) => document.querySelector(`#${fid} .dd-map-live`).textContent === text",
+        arg=[fid, spoken(data, order[-1])],
+    )
+    page.keyboard.press("Home")
+    page.wait_for_function(
+        "([fid, text]) => document.querySelector(`#${fid} .dd-map-live`).textContent === text",
+        arg=[fid, spoken(data, order[0])],
+    )
+    # The page does not scroll under the arrows (they move on the map only).
+    y = page.evaluate(STILL)  # (the site scrolls smoothly: wait until it rests)
+    page.keyboard.press("ArrowDown")
+    assert page.evaluate(STILL) == y
+    # Escape leaves the map: focus goes, tooltip and ring go.
+    page.keyboard.press("Escape")
+    assert page.evaluate("() => document.activeElement.localName") != "svg"
+    assert page.evaluate(TIP) is None
+    rings = page.evaluate(f"""() => [...document.querySelectorAll('#{fid} .dd-map-ring')]
+        .map(r => r.getAttribute('display'))""")
+    assert rings == ["none", "none"]
+    finish(context, monitor, page)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("width", [375, 1280])
+def test_axe_passes_while_a_map_is_explored(browser, root_server, scheme, width):
+    """The a11y gate audits pages as loaded; this audits them with a map in use (focused, a
+    region active, its tooltip and live text shown)."""
+    require_npm_tools()
+    context = browser.new_context(
+        viewport={"width": width, "height": 900}, color_scheme=scheme, bypass_csp=True
+    )
+    page = context.new_page()
+    problems = {}
+    for url, fid, *_ in MAPS:
+        page.goto(root_server.url + url)
+        page.wait_for_load_state("networkidle")
+        focus_title(page, fid)
+        page.keyboard.press("Tab")
+        page.keyboard.press("ArrowRight")
+        page.wait_for_function(TIP)
+        found = run_axe(page)
+        if found:
+            problems[url] = found
+    context.close()
+    assert not problems, problems
