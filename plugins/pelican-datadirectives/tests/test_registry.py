@@ -31,9 +31,9 @@ class Table(Directive):
 
 
 def test_the_registries_list_what_exists():
-    assert DIRECTIVES.names() == ("chart", "table", "datasets", "sources", "value")
+    assert DIRECTIVES.names() == ("chart", "table", "datasets", "sources", "query", "value")
     assert MARKS.names() == ("line", "area", "bar", "point", "map", "python", "timeline")
-    assert block_names() == ("chart", "table", "datasets", "sources")
+    assert block_names() == ("chart", "table", "datasets", "sources", "query")
     assert cached_block_names() == ("chart", "table")
 
 
@@ -47,7 +47,7 @@ def test_a_name_is_registered_once():
 def test_adding_makes_a_new_registry_and_leaves_the_old_one():
     more = DIRECTIVES.plus(Glossary())
     assert more.names()[-1] == "glossary" and "glossary" not in DIRECTIVES
-    assert block_names(more) == ("chart", "table", "datasets", "sources", "glossary")
+    assert block_names(more) == ("chart", "table", "datasets", "sources", "query", "glossary")
     with pytest.raises(TypeError):
         DIRECTIVES["glossary"] = Glossary()  # read-only
 
@@ -58,7 +58,8 @@ def test_adding_makes_a_new_registry_and_leaves_the_old_one():
         ("tabel", r"no directive named 'tabel'; did you mean 'table'\?; directives: chart, "),
         (
             "glossary",
-            r"no directive named 'glossary'; directives: chart, table, datasets, sources, value",
+            r"no directive named 'glossary'; directives: chart, table, datasets, sources, query, "
+            "value",
         ),
     ],
 )

@@ -327,3 +327,68 @@ def test_sql_value_errors_are_located_with_duckdbs_message(tmp_path, data, value
     [problem] = stopped(site).problems
     assert (problem.path, problem.line) == ("content/article.md", 7), problem
     assert message in str(problem), str(problem)
+
+
+# -- ```query: a named query that values of the same page print by name -----------------------
+
+NAMED = """\
+```query
+name: texas_total
+sql: |
+  SELECT sum(total) FROM counts
+  WHERE state = 'Texas'
+```
+
+Texas had {{ sql texas_total }} agreements ({{ sql texas_total | ,.1f }} with a decimal).
+"""
+
+
+def test_a_named_query_prints_where_its_name_is_and_shows_nothing_itself(tmp_path, data):
+    site = sql_site(tmp_path, data, NAMED)
+    output = build(site)
+    html = article_html(output)
+    assert value_spans(html) == [("counts.csv", "8"), ("counts.csv", "8.0")]
+    assert "<p></p>" not in html and "texas_total" not in html and "SELECT" not in html
+    first = tree_digest(output)
+    assert tree_digest(build(site)) == first  # warm: the same page, from the cache
+
+
+def test_a_named_querys_text_is_in_the_cache_key(tmp_path, data):
+    site = sql_site(tmp_path, data, NAMED)
+    build(site)
+    article = site / "content" / "article.md"
+    article.write_text(article.read_text().replace("'Texas'", "'Ohio'"))
+    assert value_spans(article_html(build(site)))[0] == ("counts.csv", "1")
+
+
+@pytest.mark.parametrize(
+    "article,line,message",
+    [
+        # The value's own faults: an unknown name, at the value's line.
+        (
+            NAMED.replace("{{ sql texas_total }}", "{{ sql texas_totl }}"),
+            12,
+            "no query named 'texas_totl' on this page; did you mean 'texas_total'?",
+        ),
+        # A fault in the query itself: at the block's sql: line, naming the value's line.
+        (
+            NAMED.replace("sum(total)", "total"),
+            7,
+            "query 'texas_total' (printed by the value on line 12): the query returns 2 rows; "
+            "a value is one cell",
+        ),
+        (
+            NAMED.replace("FROM counts", "FROM count"),
+            7,
+            "query 'texas_total' (printed by the value on line 12): sql: Catalog Error: Table "
+            "with name count does not exist!; did you mean 'counts'?",
+        ),
+        # The block's own faults, at its option's line.
+        (NAMED.replace("name: texas_total", "name: 2texas"), 6, "name: a query's name is"),
+        (NAMED + "\n```query\nname: texas_total\nsql: SELECT 1\n```\n", 15, "defined on line 7"),
+    ],
+)
+def test_named_query_errors_are_located(tmp_path, data, article, line, message):
+    site = sql_site(tmp_path, data, article)
+    problems = stopped(site).problems
+    assert any(p.line == line and message in str(p) for p in problems), [str(p) for p in problems]

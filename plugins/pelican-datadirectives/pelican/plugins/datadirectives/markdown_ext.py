@@ -182,7 +182,9 @@ class DirectivePreprocessor(Preprocessor):
             if name:
                 # As fenced_code replaces a block: the placeholder on a line of its own.
                 html = self._render(name, fence)
-                out += [text[last : fence.start], f"\n{self.md.htmlStash.store(html)}\n"]
+                # A block that shows nothing (```query) leaves nothing, not an empty <p>.
+                stashed = f"\n{self.md.htmlStash.store(html)}\n" if html else "\n"
+                out += [text[last : fence.start], stashed]
             else:
                 out.append(text[last : fence.end])  # someone else's fence: leave it whole
                 if fence.lang in names:

@@ -44,6 +44,7 @@ class Records:
     files: dict = field(default_factory=dict)  # files figures made: {path: text} (Rendered)
     cards: dict = field(default_factory=dict)  # source path -> Vega-Lite spec of its first chart
     printed: dict = field(default_factory=dict)  # (source, line, expr) -> text printed
+    queries: dict = field(default_factory=dict)  # source -> {name: (SQL, line)} (```query)
     counts: Counter = field(default_factory=Counter)  # directive name -> times rendered
 
     @property
@@ -107,6 +108,7 @@ class Renderer:
                 )
             else:
                 rendered = self._rendered(directive, options, body)
+            self._define_queries(rendered, source, key_lines.get("sql", line))
         except DirectiveError as exc:
             # A fault in an option is reported at that option's line, others at the fence.
             raise exc.located(source, exc.line or key_lines.get(exc.key) or line) from None
@@ -116,6 +118,21 @@ class Renderer:
         if rendered.card and source not in self.records.cards:
             self.records.cards[source] = rendered.card
         return rendered.html
+
+    def _define_queries(self, rendered: Rendered, source: str, line: int) -> None:
+        """Note the named queries a block defines for its page ({{ sql name }} values).
+
+        A page set converts one file many times, so a name defined again at the same line
+        is that block again (its latest text wins); at another line it is a second block."""
+        page = self.records.queries.setdefault(source, {})
+        for name, query in rendered.queries.items():
+            if name in page and page[name][1] != line:
+                raise DirectiveError(
+                    f"name: a query named {name!r} is defined on line {page[name][1]} already",
+                    fix="give each query of a page its own name",
+                    key="name",
+                )
+            page[name] = (query, line)
 
     def _page_text(self, source: str) -> str:
         """The Markdown of the page a block is in (source: its path from the site root)."""
@@ -177,8 +194,11 @@ class Renderer:
         if words == "corrections" or words.startswith("corrections "):
             return self._corrections_link(words.removeprefix("corrections").strip())
         directive = self.directives["value"]
-        ref = directive.parse(expr)
-        value = self._value(directive, ref)
+        ref = directive.resolve(directive.parse(expr), self.records.queries.get(source, {}))
+        try:
+            value = self._value(directive, ref)
+        except DirectiveError as exc:
+            raise directive.at_query(exc, ref, source, line) from None
         self.records.counts["value"] += 1
         self.records.printed[(source, line, ref.text)] = value.text
         return directive.html(ref, value)
@@ -210,7 +230,7 @@ class Renderer:
         is evaluated every build and raises its own located error.
         """
         try:
-            key = self.cache_key("value", ref.text, *directive.cache_inputs(ref))
+            key = self.cache_key("value", *directive.cache_inputs(ref))
         except DirectiveError:
             key = None  # no such CSV: evaluate() says so, in its own words
         entry = None if key is None or self.dry_run else self.cache.get(key)

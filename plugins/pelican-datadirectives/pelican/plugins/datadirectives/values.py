@@ -9,6 +9,7 @@ Syntax (docs/directives.md, "Values in prose"):
     {{ list state_policies.csv[stance=ban].state }}                       -> "A, B and C"
     {{ asof agreements_by_month.csv }}   {{ source agreements_by_month.csv }}
     {{ sql SELECT count(DISTINCT state) FROM agreements_latest | , }}   -> a query's one cell
+    {{ sql texas_agencies | , }}       -> the one cell of the page's ```query named texas_agencies
 
 Without an aggregate, the conditions must pick exactly one row: a value that silently came from
 "the first of several matches" would be a number nobody checked. Likewise a `sql` value's
@@ -18,10 +19,10 @@ query must return one row of one column (sql.one_cell says what to fix when it d
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .data import check_column, condition_mask, load_table, parse_condition
-from .errors import DirectiveError
+from .errors import DirectiveError, did_you_mean
 from .formats import check_format, format_date, format_value, plain
 from .sql import check_sql, one_cell
 
@@ -59,6 +60,8 @@ class ValueRef:
     format: str | None
     text: str
     sql: str | None = None  # `{{ sql ... }}`: the query (its `file` is None)
+    name: str | None = None  # `{{ sql name }}`: a ```query block's name (sql set on resolving)
+    query_line: int | None = None  # the line of that block's `sql:` (its faults go there)
 
 
 def parse(text: str) -> ValueRef:
@@ -99,7 +102,28 @@ def _parse_sql(text: str) -> ValueRef:
             "{{ sql SELECT count(*) FROM agreements_latest WHERE state = 'Texas' | , }}"
         )
     fmt = check_format(m["format"].strip()) if m["format"] else None
+    if _NAME.fullmatch(query):  # {{ sql texas_agencies }}: a ```query block of the page
+        return ValueRef("sql", None, (), None, fmt, text, name=query)
     return ValueRef("sql", None, (), None, fmt, text, sql=check_sql(query))
+
+
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def resolve(ref: ValueRef, queries: dict) -> ValueRef:
+    """A `{{ sql name }}` value with its query, from the page's ```query blocks
+    ({name: (SQL, line of its sql:)}); other values as they are."""
+    if ref.name is None:
+        return ref
+    if ref.name not in queries:
+        defined = f" (this page defines: {', '.join(sorted(queries))})" if queries else ""
+        raise DirectiveError(
+            f"no query named {ref.name!r} on this page{did_you_mean(ref.name, queries)}" + defined,
+            fix=f"define it in a ```query block (name: {ref.name}, sql: SELECT ...), or write "
+            "the query in the value: {{ sql SELECT ... }}",
+        )
+    sql, line = queries[ref.name]
+    return replace(ref, sql=sql, query_line=line)
 
 
 def evaluate_sql(ref: ValueRef, data_dir, package, spill_dir=None) -> tuple[str, tuple[str, ...]]:

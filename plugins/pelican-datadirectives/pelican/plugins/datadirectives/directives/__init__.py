@@ -1,7 +1,8 @@
-"""The directives, registered by name: `chart`, `table`, `datasets` blocks and `value` in prose.
+"""The directives, registered by name: `chart`, `table`, `datasets`, `sources`, `query` blocks
+and `value` in prose.
 
     DIRECTIVES["chart"]            # the ChartDirective
-    DIRECTIVES.names()             # ('chart', 'table', 'datasets', 'sources', 'value')
+    DIRECTIVES.names()             # ('chart', 'table', 'datasets', 'sources', 'query', 'value')
 
 Each directive is one class in one module of this package (base.py says what a directive
 is): its options as data, validated once by options.validate, and its rendering. The
@@ -25,6 +26,7 @@ from ..registry import Registry
 from .base import FIGURE_OPTIONS, Context, Directive, Rendered
 from .chart import CHART_FIGURE_OPTIONS, ChartDirective
 from .datasets import DatasetsDirective
+from .query import QueryDirective
 from .sources import SourcesDirective
 from .table import TABLE_OPTIONS, TableDirective
 from .value import ValueDirective
@@ -36,6 +38,7 @@ DIRECTIVES: Registry[Directive] = Registry(
         TableDirective(),
         DatasetsDirective(),
         SourcesDirective(),
+        QueryDirective(),
         ValueDirective(),
     ],
 )

@@ -37,6 +37,9 @@ class Rendered:
     # Files the figure links to that it made itself, {path under OUTPUT_DATA_DIR: text}: the
     # rows a `sql:` or Parquet figure shows, as CSV ("Get the data").
     files: dict = field(default_factory=dict)
+    # Named queries the block defines for its page, {name: SQL} (the `query` directive): values
+    # of the same page print them as {{ sql name }}. Not cached (the block is not).
+    queries: dict = field(default_factory=dict)
 
     def entry(self) -> dict:
         """The render-cache entry (JSON)."""

@@ -1,5 +1,8 @@
 """The `value` directive: `{{ file.csv[column=value].column | format }}`, a number in prose.
 
+`{{ sql SELECT ... }}` prints the one cell of a query; `{{ sql name }}` that of the page's
+```query block `name` (directives/query.py), resolved from what the page's blocks defined.
+
 The expression language (aggregates, conditions, formats, `sql` queries) is values.py's; this
 class is its place in the registry. Values are inline (`block = False`): the Markdown
 extension finds them in prose and asks the Renderer, which caches each formatted value by its
@@ -12,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .. import figure, values
+from ..errors import DirectiveError
 from .base import Context, Directive
 
 
@@ -40,9 +44,26 @@ class ValueDirective(Directive):
         """The parsed expression (a located error if it cannot be read)."""
         return values.parse(expression)
 
-    def cache_inputs(self, ref: values.ValueRef) -> tuple[str | None, str | None]:
-        """(the data file, the query) whose bytes the cache key covers."""
-        return ref.file, ref.sql
+    def resolve(self, ref: values.ValueRef, queries: dict) -> values.ValueRef:
+        """`{{ sql name }}` with the SQL of the page's ```query `name` (values.resolve)."""
+        return values.resolve(ref, queries)
+
+    def cache_inputs(self, ref: values.ValueRef) -> tuple[str, str | None, str | None]:
+        """(the text, the data file, the query) the cache key covers; a named query's text
+        is part of the key, as the value's own text is."""
+        body = ref.text if ref.name is None else f"{ref.text}\n{ref.sql}"
+        return body, ref.file, ref.sql
+
+    def at_query(self, exc: DirectiveError, ref: values.ValueRef, source: str, line: int):
+        """A named query's fault, reported at its block's `sql:` line, naming the value."""
+        if ref.name is None or ref.query_line is None:
+            return exc
+        return DirectiveError(
+            f"query {ref.name!r} (printed by the value on line {line}): {exc.problem.message}",
+            fix=exc.problem.fix,
+            path=source,
+            line=ref.query_line,
+        )
 
     def value_from_entry(self, entry: dict) -> Value:
         """A cached value (Value.entry) read back."""
