@@ -28,7 +28,9 @@ let sheetAdded = false;
 let current = null; // the explorer whose tooltip is showing
 
 // Ring: a light halo under a dark line (a dark halo under a light line in dark mode), so it
-// shows on every shade; forced colours use the system's highlight colours.
+// shows on every shade; forced colours use the system's highlight colours. The map's own
+// focus outline (the page's :focus-visible style) is drawn inside its box: the figure's
+// graphic clips what overflows it on phones. A tap focuses the map without that outline.
 const CSS = `
 .dd-map-ring{fill:none;pointer-events:none;stroke-linejoin:round;vector-effect:non-scaling-stroke}
 .dd-map-ring-halo{stroke:#fff;stroke-width:5px}
@@ -41,6 +43,8 @@ font:.8125rem/1.35 Inter,system-ui,sans-serif;box-shadow:0 2px 6px rgba(0,0,0,.2
 .dd-map-live{position:absolute;width:1px;height:1px;margin:-1px;padding:0;overflow:hidden;
 clip-path:inset(50%);white-space:nowrap;border:0}
 svg.dd-exploring{cursor:default}
+svg.dd-exploring:focus:not(:focus-visible){outline:none}
+svg.dd-exploring:focus-visible{outline-offset:-3px}
 @media (prefers-color-scheme:dark){
 .dd-map-ring-halo{stroke:#111}.dd-map-ring-line{stroke:#fff}
 .dd-map-tip{background:#1e2022;color:#e8e8e8;border-color:#a8a8a8}}
