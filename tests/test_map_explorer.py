@@ -320,3 +320,47 @@ def test_axe_passes_while_a_map_is_explored(browser, root_server, scheme, width)
             problems[url] = found
     context.close()
     assert not problems, problems
+
+
+def test_without_javascript_a_map_is_the_static_picture(browser, root_server, built_site):
+    """No script: the map is exactly the SVG the build wrote (role=img, not a Tab stop)."""
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    for url, fid, *_ in MAPS:
+        page.goto(root_server.url + url)
+        svg = page.locator(f"#{fid} .dd-graphic svg:not(.dd-narrow)")
+        assert svg.get_attribute("role") == "img"
+        assert svg.get_attribute("tabindex") is None
+        built = (built_site / url).read_text(encoding="utf-8")
+        tag = re.search(rf'<svg [^>]*aria-labelledby="{fid}-title"[^>]*>', built).group(0)
+        assert "tabindex" not in tag and 'role="img"' in tag
+        assert page.locator(f"#{fid} .dd-map-live").count() == 0
+    context.close()
+
+
+def test_a_map_whose_regions_fail_to_load_stays_the_static_picture(
+    browser, root_server, built_site
+):
+    url, fid, region, _ = MAPS[0]
+    data = region_data(built_site, url, fid)
+    i = [r[0] for r in data["regions"]].index(region)
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    warnings, errors = [], []
+    page.on("console", lambda m: warnings.append(m.text) if m.type == "warning" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.route("**/data/figures/*.json", lambda route: route.fulfill(status=404, body="gone"))
+    page.goto(root_server.url + url)
+    page.wait_for_load_state("networkidle")
+    page.mouse.move(*page.evaluate(POINT_IN_REGION, [fid, data["mark"], i]))
+    svg = page.locator(f"#{fid} .dd-graphic svg:not(.dd-narrow)")
+    page.wait_for_function(
+        "(fid) => document.querySelector(`#${fid} .dd-graphic svg:not(.dd-narrow)`)"
+        ".getAttribute('role') === 'img'",
+        arg=fid,
+    )
+    assert svg.get_attribute("tabindex") == "-1"  # no longer a Tab stop
+    assert page.evaluate(TIP) is None
+    assert any("dd-map" in w for w in warnings), warnings
+    assert not errors
+    context.close()
