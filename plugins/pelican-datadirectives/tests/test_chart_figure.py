@@ -4,6 +4,7 @@ import re
 from html.parser import HTMLParser
 
 import pytest
+from test_directive_errors import stopped
 from tiny_site import article_html, build, make_site, package_for
 
 CHART = """\
@@ -148,6 +149,42 @@ def test_labels_rename_folded_columns_in_direct_labels(tmp_path):
     svg = html[html.index("<svg") : html.index("</svg>")]
     assert ">Jail enforcement</text>" in svg and ">Task force</text>" in svg
     assert "jail_enforcement" not in svg
+
+
+def test_a_small_chart_is_drawn_once_at_the_phone_width(tmp_path):
+    """`size: small`: one drawing, NARROW_WIDTH wide, that charts.css never stretches; the
+    same chart at full size has two (wide and phone)."""
+    csv = "month,total\n2025-01,3\n2025-02,5\n2025-03,9\n"
+    body = (
+        "```chart\ndata: m.csv\nmark: line\nx: month:T\ny: total:Q\nsize: small\n"
+        "title: Small\ndescription: D\nsource: S\nas_of: 2026-01-01\n```\n\n"
+        "```chart\ndata: m.csv\nmark: line\nx: month:T\ny: total:Q\n"
+        "title: Full\ndescription: D\nsource: S\nas_of: 2026-01-01\n```\n"
+    )
+    site = build(make_site(tmp_path, body, csvs={"m.csv": csv}))
+    tree = parse(article_html(site))
+    small, wide, narrow = tree.find("svg", "dd-svg")
+    assert small["attrs"]["class"] == "dd-svg dd-small"
+    assert small["attrs"]["aria-labelledby"] == "fig-small-title"
+    assert [wide["attrs"]["class"], narrow["attrs"]["class"]] == [
+        "dd-svg dd-wide dd-has-narrow",
+        "dd-svg dd-narrow",
+    ]
+    # The small drawing is the phone drawing's width, laid out for it (same width attribute).
+    assert small["attrs"]["width"] == narrow["attrs"]["width"] != wide["attrs"]["width"]
+    css = (site / "theme" / "charts.css").read_text()
+    assert ".dd-graphic svg.dd-small { width: auto; }" in css
+
+
+def test_size_takes_full_or_small(tmp_path):
+    body = (
+        "Intro.\n\n```chart\ndata: m.csv\nmark: line\nx: month:T\ny: total:Q\n"
+        "size: tiny\ntitle: T\ndescription: D\nsource: S\nas_of: 2026-01-01\n```\n"
+    )
+    site = make_site(tmp_path, body, csvs={"m.csv": "month,total\n2025-01,3\n"})
+    message = str(stopped(site))
+    assert "content/article.md:12:" in message and "size" in message, message
+    assert "size: 'tiny' is not allowed; use one of: full, small" in message, message
 
 
 def test_a_map_has_one_drawing_and_a_phone_legend(tmp_path):
