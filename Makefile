@@ -114,14 +114,17 @@ $(BENCH_JS_STAMP): bench/package.json bench/package-lock.json
 bench-lighthouse: html $(BENCH_JS_STAMP)
 	$(PY) bench/lighthouse.py output
 
-## Build, data and page-weight benchmark (bench/run.py, docs/performance.md): prints one table.
+## Build, data and page-weight benchmark (bench/run.py, docs/performance.md): prints one table,
+## with the plugin of BENCH_BEFORE (the commit issue 14's last round started from) measured
+## beside today's on the same sites (BENCH_BEFORE= to skip).
 ## BENCH_ARGS="--sizes 1,10 --rows 1000,100000" for a quicker run.
+BENCH_BEFORE ?= 218901e
 BENCH_CDN_STAMP := bench/js/node_modules/.bench-cdn-installed
 $(BENCH_CDN_STAMP): bench/js/package.json bench/js/package-lock.json
 	npm ci --prefix bench/js --ignore-scripts --no-audit --no-fund --loglevel=error
 	touch $(BENCH_CDN_STAMP)
 bench: $(VENV) $(BENCH_CDN_STAMP)
-	$(PY) bench/run.py $(BENCH_ARGS)
+	$(PY) bench/run.py $(if $(BENCH_BEFORE),--before $(BENCH_BEFORE)) $(BENCH_ARGS)
 
 clean:
 	rm -rf output output.* .build .cache

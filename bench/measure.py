@@ -54,16 +54,31 @@ def _tree_rss(root: int) -> int:
     return total
 
 
-def build(site: Path, output: Path, python: str = sys.executable) -> Run:
-    """Build `site` into `output` with the project's atomic build; raise if it fails."""
-    env = {
+def _env(site: Path) -> dict:
+    return {
         **os.environ,
-        "PYTHONPATH": f"{site / 'plugins'}:{site}",
+        # The site's own copy of the plugin first: the editable install of the work tree's
+        # would otherwise be imported (`pelican.plugins` is a namespace over sys.path).
+        "PYTHONPATH": f"{site / 'plugins' / 'pelican-datadirectives'}:{site / 'plugins'}:{site}",
         "PYTHONHASHSEED": "0",
         "TZ": "UTC",
         "LC_ALL": "C.UTF-8",
         "PYTHONDONTWRITEBYTECODE": "1",
     }
+
+
+def plugin_folder(site: Path, python: str = sys.executable) -> Path:
+    """The folder of the datadirectives plugin that builds of `site` import."""
+    code = "import pelican.plugins.datadirectives as p; print(p.__file__)"
+    run = subprocess.run(
+        [python, "-c", code], env=_env(site), capture_output=True, text=True, check=True
+    )
+    return Path(run.stdout.strip()).parent
+
+
+def build(site: Path, output: Path, python: str = sys.executable) -> Run:
+    """Build `site` into `output` with the project's atomic build; raise if it fails."""
+    env = _env(site)
     cmd = [
         python,
         "-m",

@@ -1,7 +1,7 @@
 """The build and page-weight benchmark: `make bench` prints one table (docs/performance.md).
 
     .venv/bin/python bench/run.py [--sizes 1,10,100] [--rows 1000,100000,1000000]
-                                  [--arrests 10000000] [--keep]
+                                  [--arrests 10000000] [--before REV] [--keep]
 
 Everything runs on copies in a temporary folder (bench/sites.py), built the way `make html`
 builds (bench/measure.py), so the numbers do not depend on what is being edited in the tree:
@@ -21,6 +21,11 @@ builds (bench/measure.py), so the numbers do not depend on what is being edited 
 - pages: for every page of the built explainer, first-load and lazy bytes (bench/pages.py),
   next to the same charts saved by Altair with a CDN (default) and with inline=True.
   Target: every first load <= 100 KB gzip.
+
+--before REV measures every build, data and arrests case a second time with the plugin of
+commit REV (`git archive REV plugins`) on the same sites, one right after the other, and prints
+its numbers in a column beside today's (`make bench` passes BENCH_BEFORE, the commit the
+issue's work started from).
 
 Results are also written to bench/results/latest.json (git-ignored).
 """
@@ -49,6 +54,7 @@ from pelican.plugins.datadirectives.progress import progress  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 MB = 1024 * 1024
+CHART_FIGURE = 'class="dd-figure dd-chart"'  # one per chart drawn (figure.py)
 
 
 def tree_hash(folder: Path) -> str:
@@ -63,6 +69,9 @@ def tree_hash(folder: Path) -> str:
 def frozen_explainer(tmp: Path) -> Path:
     """A copy of the work tree's site; if it does not build (mid-edit), the last commit's."""
     site = sites.snapshot(tmp / "explainer")
+    imported = measure.plugin_folder(site)
+    if not imported.is_relative_to(site):
+        raise SystemExit(f"bench: builds of the copy would import the plugin in {imported}")
     try:
         measure.build(site, tmp / "probe")
         return site
@@ -84,7 +93,18 @@ def frozen_explainer(tmp: Path) -> Path:
     return site
 
 
-def bench_size(base: Path, tmp: Path, factor: int) -> dict:
+def with_plugins(site: Path, plugins: Path | None) -> Path:
+    """`site` itself, or (plugins given) a copy of it beside it with those plugins."""
+    if plugins is None:
+        return site
+    other = site.with_name(site.name + "-before")
+    shutil.copytree(site, other, symlinks=True, ignore=shutil.ignore_patterns(".cache"))
+    sites.copy_plugins(other, plugins)  # replaces the copy's plugins/
+    return other
+
+
+def size_sites(base: Path, tmp: Path, factor: int) -> tuple[Path, Path, int]:
+    """(site, floor, charts) of the explainer at `factor` times its charts."""
     site = tmp / f"site-{factor}x"
     shutil.copytree(base, site, symlinks=True, ignore=shutil.ignore_patterns(".cache"))
     charts = sites.count_charts(site)
@@ -94,17 +114,25 @@ def bench_size(base: Path, tmp: Path, factor: int) -> dict:
     floor = tmp / f"floor-{factor}x"
     shutil.copytree(site, floor, symlinks=True)
     sites.strip_directives(floor)
-    out = tmp / f"out-{factor}x"
+    return site, floor, charts
+
+
+def bench_size(site: Path, floor: Path, charts: int, factor: int, plugins=None) -> dict:
+    site, floor = with_plugins(site, plugins), with_plugins(floor, plugins)
+    out = site.parent / f"out-{site.name}"
     measure.build(floor, out)  # warm-up: the data package is validated once
     floor_run = measure.best([measure.build(floor, out) for _ in range(2)])
     cold = measure.build(site, out)
     cold_hash = tree_hash(out)
     warm = measure.best([measure.build(site, out) for _ in range(2)])
-    pages_built = len(list(out.rglob("*.html")))
+    pages_built = list(out.rglob("*.html"))
     return {
         "factor": factor,
-        "charts": charts,
-        "pages": pages_built,
+        # Charts drawn: those of the page sets' generated pages too (40 on the real site),
+        # which `charts` (blocks in content/, what the sizes multiply) leaves out.
+        "charts": sum(p.read_text(encoding="utf-8").count(CHART_FIGURE) for p in pages_built),
+        "chart_blocks": charts,
+        "pages": len(pages_built),
         "cold": cold.seconds,
         "warm": warm.seconds,
         "floor": floor_run.seconds,
@@ -116,58 +144,23 @@ def bench_size(base: Path, tmp: Path, factor: int) -> dict:
         "warm_rss": warm.peak_rss,
         "floor_rss": floor_run.peak_rss,
         "identical": tree_hash(out) == cold_hash,
+        "output_hash": cold_hash,
         "output": str(out),
         "site": str(site),
     }
 
 
-def bench_rows(tmp: Path, rows: int) -> dict:
-    site = sites.data_site(tmp / f"data-{rows}", rows)
-    floor = sites.data_site(tmp / f"data-{rows}-floor", rows, chart=False)
-    out = tmp / f"data-out-{rows}"
-    alone = sites.data_site(tmp / f"data-{rows}-alone", rows, validate=False)
-    # The floor's cold build validates the CSV against datapackage.json (DuckDB) as the
-    # chart's does: floor_cold - floor is the validation. The chart's own cost is timed on a
-    # site with validation off (alone - floor), as the validation's noise can swamp it.
-    floor_cold = measure.build(floor, out)
-    floor_run = measure.build(floor, out)
-    cold = measure.build(site, out)
-    warm = measure.best([measure.build(site, out) for _ in range(2)])
-    chart = measure.build(alone, out)
-    return {
-        "rows": rows,
-        "csv_bytes": (site / "data" / "big.csv").stat().st_size,
-        "cold": cold.seconds,
-        "warm": warm.seconds,
-        "floor": floor_run.seconds,
-        "floor_cold": floor_cold.seconds,
-        "chart_alone": chart.seconds,
-        "chart_alone_cpu": chart.cpu,
-        "chart_alone_tree": chart.peak_tree,
-        "cold_cpu": cold.cpu,
-        "floor_cpu": floor_run.cpu,
-        "floor_cold_cpu": floor_cold.cpu,
-        "cold_rss": cold.peak_rss,
-        "cold_tree": cold.peak_tree,
-        "floor_cold_tree": floor_cold.peak_tree,
-    }
+def one_page_runs(site: Path, floor: Path, out: Path) -> dict:
+    """Cold (validation and charts), warm (best of 2) and floor builds of a one-page site.
 
-
-def bench_arrests(tmp: Path, rows: int) -> dict:
-    """The large example: a Parquet file of `rows` arrests charted by month and by state
-    with `sql:`. floor_cold - floor is the file's validation; cold - floor is the first build
-    after the file changes (validation and both charts)."""
-    site = sites.arrests_site(tmp / f"arrests-{rows}", rows)
-    floor = sites.arrests_site(tmp / f"arrests-{rows}-floor", rows, chart=False)
-    out = tmp / f"arrests-out-{rows}"
+    The floor's first build validates the data as the charted site's does, so floor_cold -
+    floor is the validation and cold - floor the first build after the data changes."""
     floor_cold = measure.build(floor, out)
     floor_run = measure.build(floor, out)
     cold = measure.build(site, out)
     cold_hash = tree_hash(out)
     warm = measure.best([measure.build(site, out) for _ in range(2)])
     return {
-        "rows": rows,
-        "parquet_bytes": (site / "data" / "arrests.parquet").stat().st_size,
         "cold": cold.seconds,
         "warm": warm.seconds,
         "floor": floor_run.seconds,
@@ -181,7 +174,40 @@ def bench_arrests(tmp: Path, rows: int) -> dict:
         "floor_cold_tree": floor_cold.peak_tree,
         "warm_tree": warm.peak_tree,
         "identical": tree_hash(out) == cold_hash,
+        "output_hash": cold_hash,
     }
+
+
+def bench_rows(tmp: Path, rows: int, plugins: Path | None = None) -> dict:
+    tag = "-before" if plugins else ""
+    site = sites.data_site(tmp / f"data-{rows}{tag}", rows, plugins=plugins)
+    floor = sites.data_site(tmp / f"data-{rows}-floor{tag}", rows, chart=False, plugins=plugins)
+    # The chart's own cost is timed on a site with validation off (alone - floor), as the
+    # validation's noise can swamp it.
+    alone = sites.data_site(tmp / f"data-{rows}-alone{tag}", rows, validate=False, plugins=plugins)
+    out = tmp / f"data-out-{rows}{tag}"
+    runs = one_page_runs(site, floor, out)
+    chart = measure.build(alone, out)
+    return {
+        "rows": rows,
+        "csv_bytes": (site / "data" / "big.csv").stat().st_size,
+        **runs,
+        "chart_alone": chart.seconds,
+        "chart_alone_cpu": chart.cpu,
+        "chart_alone_tree": chart.peak_tree,
+    }
+
+
+def bench_arrests(tmp: Path, rows: int, plugins: Path | None = None) -> dict:
+    """The large example: a Parquet file of `rows` arrests charted by month and by state
+    with `sql:`. floor_cold - floor is the file's validation; cold - floor is the first build
+    after the file changes (validation and both charts)."""
+    tag = "-before" if plugins else ""
+    site = sites.arrests_site(tmp / f"arrests-{rows}{tag}", rows, plugins=plugins)
+    floor = sites.arrests_site(tmp / f"arrests-{rows}-floor{tag}", rows, False, plugins)
+    runs = one_page_runs(site, floor, tmp / f"arrests-out-{rows}{tag}")
+    parquet = (site / "data" / "arrests.parquet").stat().st_size
+    return {"rows": rows, "parquet_bytes": parquet, **runs}
 
 
 def bench_pages(result: dict) -> list[dict]:
@@ -219,82 +245,139 @@ def verdict(ok: bool) -> str:
 WARM_RATIO, COLD_RATIO_1X, COLD_MS_PER_CHART, DATA_FIRST_BUILD_S = 1.2, 2.0, 100, 3.0
 
 
-def table(sizes: list[dict], data: list[dict], weights: list[dict], parts=None, arrests=()) -> str:
+def size_row(r: dict) -> tuple[str, str, str, str, str]:
+    """(case, measured, ratio, target, met) of a build size."""
+    ratio = r["warm"] / r["floor"]
+    per_chart = (r["cold"] - r["floor"]) / r["charts"] * 1000
+    cold_ratio = r["cold"] / r["floor"]
+    if r["factor"] == 1:
+        cold_text = f"cold/floor {cold_ratio:.2f}"
+        cold_target, cold_ok = f"≤ {COLD_RATIO_1X:g}", cold_ratio <= COLD_RATIO_1X
+    else:
+        cold_text = f"(cold−floor)/chart {per_chart:,.0f} ms"
+        cold_target, cold_ok = f"≤ {COLD_MS_PER_CHART} ms", per_chart <= COLD_MS_PER_CHART
+    return (
+        f"{r['factor']}x: {r['pages']} pages, {r['charts']} charts",
+        f"cold {r['cold']:.2f} s · warm {r['warm']:.2f} s · floor {r['floor']:.2f} s "
+        f"(CPU {r['cold_cpu']:.1f} / {r['warm_cpu']:.1f} / {r['floor_cpu']:.1f} s) · "
+        f"peak {r['cold_rss'] / MB:,.0f} MB (tree {r['cold_tree'] / MB:,.0f} MB)"
+        f"{'' if r['identical'] else ' · OUTPUT DIFFERS warm vs cold'}",
+        f"warm/floor {ratio:.2f} · {cold_text}",
+        f"≤ {WARM_RATIO} · {cold_target}",
+        f"{verdict(ratio <= WARM_RATIO)} · {verdict(cold_ok)}",
+    )
+
+
+def data_row(r: dict) -> tuple[str, str, str, str, str]:
+    """(case, measured, ratio, target, met) of a data size."""
+    chart = r["chart_alone"] - r["floor"]
+    validation = r["floor_cold"] - r["floor"]
+    # The same split in CPU time: steadier than wall time when the machine is shared.
+    chart_cpu = r["chart_alone_cpu"] - r["floor_cpu"]
+    validation_cpu = r["floor_cold_cpu"] - r["floor_cpu"]
+    peak = max(r["cold_tree"], r["floor_cold_tree"], r["chart_alone_tree"])
+    first = r["cold"] - r["floor"]
+    return (
+        f"{r['rows']:,} rows ({r['csv_bytes'] / MB:,.1f} MB CSV)",
+        f"cold {r['cold']:.2f} s: floor {r['floor']:.2f} s, data-package validation "
+        f"+{validation:.2f} s, chart +{chart:.2f} s (CPU {r['floor_cpu']:.1f}, "
+        f"+{validation_cpu:.1f}, +{chart_cpu:.1f} s) · warm {r['warm']:.2f} s · "
+        f"peak {r['cold_rss'] / MB:,.0f} MB (tree {peak / MB:,.0f} MB)",
+        f"first build after a change: floor +{first:.2f} s · validation "
+        f"{validation_cpu / r['rows'] * 1e6:,.2f} µs CPU/row",
+        f"≤ floor + {DATA_FIRST_BUILD_S:g} s, < 1 GB",
+        f"{verdict(first <= DATA_FIRST_BUILD_S)} · memory {verdict(peak < 1024 * MB)}",
+    )
+
+
+def arrests_row(r: dict) -> tuple[str, str, str, str, str]:
+    """(case, measured, ratio, target, met) of the Parquet example."""
+    validation = r["floor_cold"] - r["floor"]
+    charts = r["cold"] - r["floor_cold"]
+    peak = max(r["cold_tree"], r["floor_cold_tree"], r["warm_tree"])
+    ratio = r["warm"] / r["floor"]
+    return (
+        f"{r['rows']:,} arrests, Parquet ({r['parquet_bytes'] / MB:,.0f} MB), "
+        "2 `sql:` charts by month and by state",
+        f"cold {r['cold']:.2f} s: floor {r['floor']:.2f} s, validation +{validation:.2f} s, "
+        f"charts +{charts:.2f} s (CPU {r['floor_cpu']:.1f}, "
+        f"+{r['floor_cold_cpu'] - r['floor_cpu']:.1f}, "
+        f"+{r['cold_cpu'] - r['floor_cold_cpu']:.1f} s) · warm {r['warm']:.2f} s (CPU "
+        f"{r['warm_cpu']:.1f} s) · tree peak {peak / MB:,.0f} MB"
+        f"{'' if r['identical'] else ' · OUTPUT DIFFERS warm vs cold'}",
+        f"warm/floor {ratio:.2f}",
+        f"< 1 GB tree · warm ≤ {WARM_RATIO} × floor",
+        f"{verdict(peak < 1024 * MB)} · {verdict(ratio <= WARM_RATIO)}",
+    )
+
+
+def table(
+    sizes: list[dict],
+    data: list[dict],
+    weights: list[dict],
+    parts=None,
+    arrests=(),
+    before: dict | None = None,
+) -> str:
+    """The issue's table; with `before` ({"rev", "sizes", "data", "arrests"}, measured with
+    that commit's plugin), a column of its numbers beside today's on each measured row."""
+    then = f" {before['rev']}" if before else ""
     lines = [
-        "| part | case | measured | ratio / per unit | target | met |",
-        "| --- | --- | --- | --- | --- | --- |",
+        f"| part | case | measured |{' before' + then + ' |' if before else ''} "
+        "ratio / per unit | target | met |",
+        "| --- | --- | --- |" + (" --- |" if before else "") + " --- | --- | --- |",
     ]
-    for r in sizes:
-        ratio = r["warm"] / r["floor"]
-        per_chart = (r["cold"] - r["floor"]) / r["charts"] * 1000
-        cold_ratio = r["cold"] / r["floor"]
-        if r["factor"] == 1:
-            cold_text = f"cold/floor {cold_ratio:.2f}"
-            cold_target, cold_ok = f"≤ {COLD_RATIO_1X:g}", cold_ratio <= COLD_RATIO_1X
-        else:
-            cold_text = f"(cold−floor)/chart {per_chart:,.0f} ms"
-            cold_target, cold_ok = f"≤ {COLD_MS_PER_CHART} ms", per_chart <= COLD_MS_PER_CHART
-        lines.append(
-            f"| build | {r['factor']}x: {r['pages']} pages, {r['charts']} charts "
-            f"| cold {r['cold']:.2f} s · warm {r['warm']:.2f} s · floor {r['floor']:.2f} s "
-            f"(CPU {r['cold_cpu']:.1f} / {r['warm_cpu']:.1f} / {r['floor_cpu']:.1f} s) · "
-            f"peak {r['cold_rss'] / MB:,.0f} MB (tree {r['cold_tree'] / MB:,.0f} MB)"
-            f"{'' if r['identical'] else ' · OUTPUT DIFFERS warm vs cold'} "
-            f"| warm/floor {ratio:.2f} · {cold_text} "
-            f"| ≤ {WARM_RATIO} · {cold_target} | {verdict(ratio <= WARM_RATIO)} · "
-            f"{verdict(cold_ok)} |"
-        )
-    if len(sizes) > 1:
-        a, b = sizes[0], sizes[-1]
-        grow = ((b["cold"] - b["floor"]) / b["charts"]) / ((a["cold"] - a["floor"]) / a["charts"])
-        lines.append(
-            f"| build | growth {a['factor']}x → {b['factor']}x | charts ×"
-            f"{b['charts'] / a['charts']:.0f}, cold ×{b['cold'] / a['cold']:.1f}, "
-            f"warm ×{b['warm'] / a['warm']:.1f} | per-chart cost ×{grow:.2f} "
-            f"| linear or better (≤ 1) | {verdict(grow <= 1.1)} |"
-        )
-    for r in data:
-        chart = r["chart_alone"] - r["floor"]
-        validation = r["floor_cold"] - r["floor"]
-        # The same split in CPU time: steadier than wall time when the machine is shared.
-        chart_cpu = r["chart_alone_cpu"] - r["floor_cpu"]
-        validation_cpu = r["floor_cold_cpu"] - r["floor_cpu"]
-        peak = max(r["cold_tree"], r["floor_cold_tree"], r["chart_alone_tree"])
-        first = r["cold"] - r["floor"]
-        lines.append(
-            f"| data | {r['rows']:,} rows ({r['csv_bytes'] / MB:,.1f} MB CSV) "
-            f"| cold {r['cold']:.2f} s: floor {r['floor']:.2f} s, data-package validation "
-            f"+{validation:.2f} s, chart +{chart:.2f} s (CPU {r['floor_cpu']:.1f}, "
-            f"+{validation_cpu:.1f}, +{chart_cpu:.1f} s) · warm {r['warm']:.2f} s · "
-            f"peak {r['cold_rss'] / MB:,.0f} MB (tree {peak / MB:,.0f} MB) "
-            f"| first build after a change: floor +{first:.2f} s · validation "
-            f"{validation_cpu / r['rows'] * 1e6:,.2f} µs CPU/row "
-            f"| ≤ floor + {DATA_FIRST_BUILD_S:g} s, < 1 GB | "
-            f"{verdict(first <= DATA_FIRST_BUILD_S)} · memory {verdict(peak < 1024 * MB)} |"
-        )
-    for r in arrests:
-        validation = r["floor_cold"] - r["floor"]
-        charts = r["cold"] - r["floor_cold"]
-        peak = max(r["cold_tree"], r["floor_cold_tree"], r["warm_tree"])
-        ratio = r["warm"] / r["floor"]
-        lines.append(
-            f"| data | {r['rows']:,} arrests, Parquet ({r['parquet_bytes'] / MB:,.0f} MB), "
-            f"2 `sql:` charts by month and by state | cold {r['cold']:.2f} s: floor "
-            f"{r['floor']:.2f} s, validation +{validation:.2f} s, charts +{charts:.2f} s "
-            f"(CPU {r['floor_cpu']:.1f}, +{r['floor_cold_cpu'] - r['floor_cpu']:.1f}, "
-            f"+{r['cold_cpu'] - r['floor_cold_cpu']:.1f} s) · warm {r['warm']:.2f} s (CPU "
-            f"{r['warm_cpu']:.1f} s) · tree peak {peak / MB:,.0f} MB"
-            f"{'' if r['identical'] else ' · OUTPUT DIFFERS warm vs cold'} "
-            f"| warm/floor {ratio:.2f} | < 1 GB tree · warm ≤ {WARM_RATIO} × floor | "
-            f"{verdict(peak < 1024 * MB)} · {verdict(ratio <= WARM_RATIO)} |"
-        )
+
+    def add(part: str, row: tuple, old: tuple | None = None, note: str = "") -> None:
+        case, measured, ratio, target, met = row
+        cells = [part, case, measured]
+        if before:
+            cells.append(f"{old[1]} · {old[2]}{note}" if old else "—")
+        lines.append("| " + " | ".join([*cells, ratio, target, met]) + " |")
+
+    kinds = (
+        ("sizes", size_row, "build"),
+        ("data", data_row, "data"),
+        ("arrests", arrests_row, "data"),
+    )
+    for key, row, part in kinds:
+        now = {"sizes": sizes, "data": data, "arrests": arrests}[key]
+        olds = before[key] if before else []
+        for i, r in enumerate(now):
+            then = olds[i] if i < len(olds) else None
+            note = ""
+            if then and "output_hash" in then:  # the cold builds' output, byte for byte
+                same = then["output_hash"] == r["output_hash"]
+                note = " · same output" if same else " · output differs"
+            add(part, row(r), row(then) if then else None, note)
+        if key == "sizes" and len(sizes) > 1:
+            a, b = sizes[0], sizes[-1]
+            grow = ((b["cold"] - b["floor"]) / b["charts"]) / (
+                (a["cold"] - a["floor"]) / a["charts"]
+            )
+            add(
+                "build",
+                (
+                    f"growth {a['factor']}x → {b['factor']}x",
+                    f"charts ×{b['charts'] / a['charts']:.0f}, cold ×{b['cold'] / a['cold']:.1f}, "
+                    f"warm ×{b['warm'] / a['warm']:.1f}",
+                    f"per-chart cost ×{grow:.2f}",
+                    "linear or better (≤ 1)",
+                    verdict(grow <= 1.1),
+                ),
+            )
     for w in weights:
         if w.get("index"):
             lazy = w["lazy"]
-            lines.append(
-                f"| page | {w['page']} (search index, loaded on focus) "
-                f"| lazy {kb(lazy['gzip'])} gz ({kb(lazy['raw'])} raw) | — | ≤ 40 KB gz "
-                f"| {verdict(lazy['gzip'] <= 40 * 1024)} |"
+            add(
+                "page",
+                (
+                    f"{w['page']} (search index, loaded on focus)",
+                    f"lazy {kb(lazy['gzip'])} gz ({kb(lazy['raw'])} raw)",
+                    "—",
+                    "≤ 40 KB gz",
+                    verdict(lazy["gzip"] <= 40 * 1024),
+                ),
             )
             continue
         first, lazy = w["first"], w["lazy"]
@@ -306,30 +389,63 @@ def table(sizes: list[dict], data: list[dict], weights: list[dict], parts=None, 
                 f"inline {kb(i['gzip'])} gz ({kb(i['raw'])})"
             )
         lazy_txt = f" · lazy {kb(lazy['gzip'])} gz" if lazy["raw"] else ""
-        lines.append(
-            f"| page | {w['page']} ({w['charts']} charts) "
-            f"| first load {kb(first['gzip'])} gz ({kb(first['raw'])} raw){lazy_txt} "
-            f"| {alt or '—'} | ≤ 100 KB gz | {verdict(first['gzip'] <= 100_000)} |"
+        add(
+            "page",
+            (
+                f"{w['page']} ({w['charts']} charts)",
+                f"first load {kb(first['gzip'])} gz ({kb(first['raw'])} raw){lazy_txt}",
+                alt or "—",
+                "≤ 100 KB gz",
+                verdict(first["gzip"] <= 100_000),
+            ),
         )
     for c in (parts or {}).get("charts", []):
         total = sum(c[k] for k in stages.STAGES) * 1000
         cells = " · ".join(f"{k} {c[k] * 1000:,.0f} ms" for k in stages.STAGES)
-        lines.append(
-            f"| chart stages | {c['mark']}: {c['title'][:40]} | {cells} "
-            f"| {total:,.0f} ms CPU, one process | — | — |"
+        add(
+            "chart stages",
+            (
+                f"{c['mark']}: {c['title'][:40]}",
+                cells,
+                f"{total:,.0f} ms CPU, one process",
+                "—",
+                "—",
+            ),
         )
     if parts:
-        lines.append(
-            f"| chart stages | first call in a process | {parts['first call']:.2f} s "
-            "(V8 start, schemas) | paid once per process | — | — |"
+        add(
+            "chart stages",
+            (
+                "first call in a process",
+                f"{parts['first call']:.2f} s (V8 start, schemas)",
+                "paid once per process",
+                "—",
+                "—",
+            ),
         )
     load = os.getloadavg()
-    lines.append(
-        f"| machine | {os.cpu_count()} cores | load average {load[0]:.1f} / {load[1]:.1f} "
-        f"/ {load[2]:.1f} (1/5/15 min) at the end | wall times suffer when it is > 2 "
-        "| — | — |"
+    add(
+        "machine",
+        (
+            f"{os.cpu_count()} cores",
+            f"load average {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f} (1/5/15 min) at the end",
+            "wall times suffer when it is > 2",
+            "—",
+            "—",
+        ),
     )
     return "\n".join(lines)
+
+
+def plugins_of(rev: str, tmp: Path) -> Path:
+    """The plugins/ folder of commit `rev`, extracted under `tmp`."""
+    dest = tmp / f"plugins-{rev}"
+    dest.mkdir(parents=True)
+    archive = subprocess.run(
+        ["git", "archive", rev, "plugins"], cwd=ROOT, capture_output=True, check=True
+    ).stdout
+    subprocess.run(["tar", "-x", "-C", str(dest)], input=archive, check=True)
+    return dest / "plugins"
 
 
 def main(argv=None) -> int:
@@ -338,6 +454,12 @@ def main(argv=None) -> int:
     parser.add_argument("--rows", default="1000,100000,1000000")
     parser.add_argument(
         "--arrests", default="10000000", help="rows of the Parquet example ('' to skip)"
+    )
+    parser.add_argument(
+        "--before",
+        metavar="REV",
+        help="measure each build, data and arrests case with this commit's plugin too, "
+        "printed beside today's ('' for none)",
     )
     parser.add_argument("--keep", action="store_true", help="keep the temporary sites")
     parser.add_argument(
@@ -355,46 +477,52 @@ def main(argv=None) -> int:
     row_counts = [int(x) for x in args.rows.split(",") if x]
     arrest_counts = [int(x) for x in args.arrests.split(",") if x]
     steps = 2 + len(factors) + len(row_counts) + len(arrest_counts)
+    old = plugins_of(args.before, tmp) if args.before else None
+    before = {"rev": args.before, "sizes": [], "data": [], "arrests": []} if old else None
     try:
         # On a terminal, a bar (done / total steps, elapsed); in a log, the lines below only.
         with progress("make bench", steps) as advance:
+
+            def step(label: str, fn, *params, compare: bool = True):
+                """fn(*params) with today's plugin, then (--before) fn(*params, old) right
+                after, on the same sites; (today, before or None)."""
+                print(f"bench: {label} ...", file=sys.stderr, flush=True)
+                result, then = fn(*params), None
+                print(f"  {result}", file=sys.stderr, flush=True)
+                if before and compare:
+                    print(f"bench: {label}, plugin of {args.before} ...", file=sys.stderr)
+                    then = fn(*params, old)
+                    print(f"  {then}", file=sys.stderr, flush=True)
+                advance()
+                return result, then
+
             base = frozen_explainer(tmp)
-            sizes = []
-            for f in factors:
-                print(f"bench: build {f}x ...", file=sys.stderr, flush=True)
-                sizes.append(bench_size(base, tmp, f))
-                print(f"  {sizes[-1]}", file=sys.stderr, flush=True)
-                advance()
-            data = []
-            for n in row_counts:
-                print(f"bench: data {n:,} rows ...", file=sys.stderr, flush=True)
-                data.append(bench_rows(tmp, n))
-                print(f"  {data[-1]}", file=sys.stderr, flush=True)
-                advance()
-            arrests = []
-            for n in arrest_counts:
-                print(f"bench: {n:,} arrests (Parquet, sql:) ...", file=sys.stderr, flush=True)
-                arrests.append(bench_arrests(tmp, n))
-                print(f"  {arrests[-1]}", file=sys.stderr, flush=True)
-                advance()
-            print("bench: page weights ...", file=sys.stderr, flush=True)
-            weights = bench_pages(sizes[0]) if sizes else []
-            advance()
-            print("bench: chart stages ...", file=sys.stderr, flush=True)
-            parts = stages.stage_times(base)
-            advance()
-        print(table(sizes, data, weights, parts, arrests))
-        results = ROOT / "bench" / "results"
-        results.mkdir(exist_ok=True)
-        (results / "latest.json").write_text(
+            results = {"sizes": [], "data": [], "arrests": []}
+            cases = [
+                *(
+                    ("sizes", f"build {f}x", bench_size, (*size_sites(base, tmp, f), f))
+                    for f in factors
+                ),
+                *(("data", f"data {n:,} rows", bench_rows, (tmp, n)) for n in row_counts),
+                *(
+                    ("arrests", f"{n:,} arrests (Parquet, sql:)", bench_arrests, (tmp, n))
+                    for n in arrest_counts
+                ),
+            ]
+            for key, label, fn, fn_args in cases:
+                now, then = step(label, fn, *fn_args)
+                results[key].append(now)
+                if then is not None:
+                    before[key].append(then)
+            sizes, data, arrests = results["sizes"], results["data"], results["arrests"]
+            weights = step("page weights", bench_pages, sizes[0], compare=False)[0] if sizes else []
+            parts = step("chart stages", stages.stage_times, base, compare=False)[0]
+        print(table(sizes, data, weights, parts, arrests, before))
+        folder = ROOT / "bench" / "results"
+        folder.mkdir(exist_ok=True)
+        (folder / "latest.json").write_text(
             json.dumps(
-                {
-                    "sizes": sizes,
-                    "data": data,
-                    "arrests": arrests,
-                    "pages": weights,
-                    "stages": parts,
-                },
+                {**results, "pages": weights, "stages": parts, "before": before},
                 indent=1,
                 sort_keys=True,
             )

@@ -2,18 +2,23 @@
 
 - `snapshot(dest)`: a frozen copy of the explainer (content/, data/, theme/, pelican.conf.py and
   plugins/), so an author or developer editing the work tree mid-run cannot change a measurement.
-  The chart runtime ships prebuilt inside the plugin: no node_modules is needed.
+  The chart runtime ships prebuilt inside the plugin: no node_modules is needed. The copy's
+  plugin is the one its builds import (measure.py puts it first on the path), byte-compiled
+  once as an installed plugin is (`copy_plugins`); `plugins=DIR` copies another version.
 - `add_synthetic(site, articles)`: articles of 10 charts each over the real data/ CSVs. Each
   chart is one of the explainer's own chart blocks with a numbered title, so every chart is a
   distinct cache entry (a cold render) and the mix of marks (maps, areas, bars, lines) is real.
 - `strip_directives(site)`: the floor, the same pages with every directive block and every
   `{{ value }}` removed (the plugin stays on: it is part of the site).
 - `data_site(dest, rows)`: one page, one aggregated bar chart over a synthetic CSV of `rows`
-  rows, declared in datapackage.json so it is validated like the real data.
+  rows, declared in datapackage.json so it is validated like the real data;
+  `arrests_site(dest, rows)`: one page, two `sql:` charts over a generated Parquet file (both
+  made by `one_page_site`).
 """
 
 from __future__ import annotations
 
+import compileall
 import csv
 import json
 import random
@@ -23,7 +28,8 @@ from pathlib import Path
 from pelican.plugins.datadirectives.markdown_ext import VALUE, fences
 
 ROOT = Path(__file__).resolve().parent.parent
-# The plugin under test (run.py --plugins DIR measures another version, e.g. an older commit's).
+# The plugins/ folder under test (run.py --plugins DIR measures another version, e.g. an older
+# commit's; run.py --before REV measures one side by side).
 PLUGINS = {"dir": ROOT / "plugins"}
 DIRECTIVES = ("chart", "table", "datasets")
 CHARTS_PER_ARTICLE = 10
@@ -33,12 +39,22 @@ def _ignore(folder, names):
     return [n for n in names if n in ("node_modules", "__pycache__", ".pytest_cache")]
 
 
-def snapshot(dest: Path, source: Path = ROOT) -> Path:
+def copy_plugins(dest: Path, plugins: Path | None = None) -> None:
+    """Put a copy of `plugins` (default: the one under test) at dest/plugins, byte-compiled
+    once, so no build of the copy pays for compiling the plugin (an installed one is compiled
+    at install time, and the bench's builds write no bytecode)."""
+    if (dest / "plugins").exists():
+        shutil.rmtree(dest / "plugins")
+    shutil.copytree(plugins or PLUGINS["dir"], dest / "plugins", ignore=_ignore)
+    compileall.compile_dir(dest / "plugins", quiet=1)
+
+
+def snapshot(dest: Path, source: Path = ROOT, plugins: Path | None = None) -> Path:
     """Copy the site's inputs and the plugin into `dest`; return it."""
     dest.mkdir(parents=True, exist_ok=True)
     for name in ("content", "data", "theme"):
         shutil.copytree(source / name, dest / name, ignore=_ignore)
-    shutil.copytree(PLUGINS["dir"], dest / "plugins", ignore=_ignore)
+    copy_plugins(dest, plugins)
     shutil.copy2(source / "pelican.conf.py", dest / "pelican.conf.py")
     return dest
 
@@ -67,6 +83,14 @@ def count_charts(site: Path) -> int:
     return len(chart_bodies(site))
 
 
+def numbered(title_line: str, suffix: str) -> str:
+    """A `title: ...` YAML line with `suffix` added to its text (quoted titles too)."""
+    import yaml
+
+    title = yaml.safe_load(title_line)["title"]
+    return f"title: {json.dumps(f'{title} {suffix}', ensure_ascii=False)}"
+
+
 def add_synthetic(site: Path, articles: int) -> int:
     """Write `articles` synthetic chapters of 10 charts each; return the number of charts."""
     templates = chart_bodies(site)
@@ -86,7 +110,7 @@ def add_synthetic(site: Path, articles: int) -> int:
             body = templates[n % len(templates)]
             # A new title gives a new cache key and a new figure id: a distinct chart.
             body = "\n".join(
-                f"{line} (synthetic {a}.{c})" if line.startswith("title:") else line
+                numbered(line, f"(synthetic {a}.{c})") if line.startswith("title:") else line
                 for line in body.split("\n")
             )
             parts += [
@@ -195,28 +219,35 @@ as_of: 2026-01-01
 """
 
 
+def one_page_site(
+    dest: Path, slug: str, title: str, resource: dict, charts: str, plugins: Path | None = None
+) -> Path:
+    """A site of one article (`charts`, the Markdown of its directive blocks, may be '') over
+    one data resource, declared in datapackage.json; the caller writes data/<resource path>."""
+    dest.mkdir(parents=True)
+    shutil.copytree(ROOT / "theme", dest / "theme", ignore=_ignore)
+    copy_plugins(dest, plugins)
+    shutil.copy2(ROOT / "pelican.conf.py", dest / "pelican.conf.py")
+    (dest / "content" / "chapters").mkdir(parents=True)
+    (dest / "content" / "pages").mkdir()
+    (dest / "data").mkdir()
+    package = {"name": "bench", "resources": [resource]}
+    (dest / "data" / "datapackage.json").write_text(json.dumps(package, indent=1))
+    body = [f"Title: {title}", f"Slug: {slug}", "Date: 2026-01-01", "", "Charts over many rows."]
+    text = "\n".join([*body, "", charts])
+    (dest / "content" / "chapters" / f"{slug}.md").write_text(text, encoding="utf-8")
+    return dest
+
+
 def data_site(
-    dest: Path, rows: int, chart: bool = True, template: Path | None = None, validate: bool = True
+    dest: Path, rows: int, chart: bool = True, validate: bool = True, plugins: Path | None = None
 ) -> Path:
     """A one-page site whose single chart aggregates a CSV of `rows` rows.
 
     validate=False turns the data-package validation off, to time the chart alone.
     """
-    template = template or ROOT
-    dest.mkdir(parents=True)
-    shutil.copytree(template / "theme", dest / "theme", ignore=_ignore)
-    shutil.copytree(PLUGINS["dir"], dest / "plugins", ignore=_ignore)
-    shutil.copy2(template / "pelican.conf.py", dest / "pelican.conf.py")
-    (dest / "content" / "chapters").mkdir(parents=True)
-    (dest / "content" / "pages").mkdir()
-    (dest / "data").mkdir()
+    one_page_site(dest, "big", "Big data", BIG_RESOURCE, BIG_CHART if chart else "", plugins)
     write_big_csv(dest / "data" / "big.csv", rows)
-    package = {"name": "bench", "resources": [BIG_RESOURCE]}
-    (dest / "data" / "datapackage.json").write_text(json.dumps(package, indent=1))
-    body = ["Title: Big data", "Slug: big", "Date: 2026-01-01", "", "A chart over many rows.", ""]
-    if chart:
-        body.append(BIG_CHART)
-    (dest / "content" / "chapters" / "big.md").write_text("\n".join(body), encoding="utf-8")
     if not validate:
         with (dest / "pelican.conf.py").open("a", encoding="utf-8") as conf:
             conf.write('\nDATA_DIRECTIVES["VALIDATE_PACKAGE"] = False  # bench: the chart alone\n')
@@ -397,22 +428,10 @@ description: Horizontal bars, one per state, of the synthetic arrests counted by
 """
 
 
-def arrests_site(dest: Path, rows: int, chart: bool = True, template: Path | None = None) -> Path:
+def arrests_site(dest: Path, rows: int, chart: bool = True, plugins: Path | None = None) -> Path:
     """A one-page site charting a Parquet file of `rows` arrests by month and by state, with
     `sql:` (DuckDB streams the file through the GROUP BY; the charts get the totals)."""
-    template = template or ROOT
-    dest.mkdir(parents=True)
-    shutil.copytree(template / "theme", dest / "theme", ignore=_ignore)
-    shutil.copytree(PLUGINS["dir"], dest / "plugins", ignore=_ignore)
-    shutil.copy2(template / "pelican.conf.py", dest / "pelican.conf.py")
-    (dest / "content" / "chapters").mkdir(parents=True)
-    (dest / "content" / "pages").mkdir()
-    (dest / "data").mkdir()
+    charts = ARRESTS_CHARTS if chart else ""
+    one_page_site(dest, "arrests", "Arrests", ARRESTS_RESOURCE, charts, plugins)
     write_arrests(dest / "data" / "arrests.parquet", rows)
-    package = {"name": "bench", "resources": [ARRESTS_RESOURCE]}
-    (dest / "data" / "datapackage.json").write_text(json.dumps(package, indent=1))
-    body = ["Title: Arrests", "Slug: arrests", "Date: 2026-01-01", "", "Charts over many rows.", ""]
-    if chart:
-        body.append(ARRESTS_CHARTS)
-    (dest / "content" / "chapters" / "arrests.md").write_text("\n".join(body), encoding="utf-8")
     return dest
