@@ -179,26 +179,27 @@ def relative_path(d: str) -> str:
     if not _WHOLE_PIXEL_PATH.fullmatch(d):
         return d
     out: list[str] = []
+    append = out.append  # a county map has ~900 paths of ~80 points: a tight loop
     x = y = start_x = start_y = 0
     command, last = "M", ""
-    for match in _PATH_TOKEN.finditer(d):
-        if match.group(1) == "Z":
-            out.append("z")
-            x, y, last = start_x, start_y, "z"
+    for letter, text_x, text_y in _PATH_TOKEN.findall(d):
+        if letter:
+            if letter == "Z":
+                append("z")
+                x, y, last = start_x, start_y, "z"
+            else:
+                command = letter
             continue
-        if match.group(1):
-            command = match.group(1)
-            continue
-        nx, ny = int(match.group(2)), int(match.group(3))
+        nx, ny = int(text_x), int(text_y)
         if command == "M":
-            out.append(f"M{nx},{ny}")
+            append(f"M{nx},{ny}")
             start_x, start_y, last, command = nx, ny, "M", "L"
-        elif (nx, ny) != (x, y):
+        elif nx != x or ny != y:
             step = f"{nx - x},{ny - y}"
             if last == "l":
-                out.append(step if step.startswith("-") else " " + step)
+                append(step if step[0] == "-" else " " + step)
             else:
-                out.append("l" + step)
+                append("l" + step)
                 last = "l"
         x, y = nx, ny
     return "".join(out)

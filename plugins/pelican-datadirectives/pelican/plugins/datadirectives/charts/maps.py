@@ -42,7 +42,7 @@ from .encodings import (
     vl_field,
 )
 from .labels import CHAR_WIDTH, finish, legend_columns
-from .marks import SHARED_OPTIONS, Mark, PreparedChart
+from .marks import SHARED_OPTIONS, InlineRows, Mark, PreparedChart
 from .prepare import prepare_data, shaped, to_records
 
 GEO_FILE = Path(__file__).parent.parent / "geo" / "states-10m.json"
@@ -63,10 +63,17 @@ def topology(path: Path = GEO_FILE) -> str:
     return json.dumps(json.loads(path.read_text(encoding="utf-8")), separators=(",", ":"))
 
 
+@functools.lru_cache(maxsize=4)
+def parsed(shapes: str) -> dict:
+    """A topology's JSON text parsed, once per process (the map explorer's regions read it
+    for every map drawn: ~100 ms for the county file). Read it, never change it."""
+    return json.loads(shapes)
+
+
 @functools.cache
 def county_ids() -> frozenset[str]:
     """The county FIPS codes the county shapes have (5 digits, as text)."""
-    topo = json.loads(topology(COUNTY_FILE))
+    topo = parsed(topology(COUNTY_FILE))
     return frozenset(g["id"] for g in topo["objects"]["counties"]["geometries"])
 
 
@@ -289,7 +296,7 @@ class MapMark(Mark):
         none; a region without a row is [name] and the explorer says `empty` for it.
         `order` is the reading order for Home and End: the data table's, then the rest."""
         s: MapState = chart.state
-        topo = json.loads(s.shapes)
+        topo = parsed(s.shapes)
         encs: list[Enc] = []
         for e in [s.color, *s.tips]:
             if e is not None and e.field not in {x.field for x in encs}:
@@ -379,7 +386,7 @@ class MapMark(Mark):
         entry = entry_chars * CHAR_WIDTH * TOKENS["font_size"]["label"] + 12 + 5 + 20
         columns = max(1, min(len(values) or 5, int((width - 16) // entry)))
         fill.legend = alt.Legend(columns=columns, titleOrient="top", offset=0)
-        rows = classed_rows(chart) if s.classes else chart.rows
+        rows = InlineRows(classed_rows(chart)) if s.classes else chart.rows
         marks = alt.Chart(alt.Data(values=rows)).mark_square(opacity=0, size=0)
         return finish(marks.encode(color=fill), width=width - 24, height=0)
 
@@ -446,7 +453,7 @@ class MapMark(Mark):
 
         fields = [county, *s.fields, *([CLASS_FIELD] if s.classes else [])]
         lookup = alt.LookupData(
-            data=alt.Data(values=classed_rows(chart) if s.classes else chart.rows),
+            data=alt.Data(values=InlineRows(classed_rows(chart)) if s.classes else chart.rows),
             key=vl_field(county),
             fields=[vl_field(f) for f in fields],
         )
