@@ -22,10 +22,10 @@ builds (bench/measure.py), so the numbers do not depend on what is being edited 
   next to the same charts saved by Altair with a CDN (default) and with inline=True.
   Target: every first load <= 100 KB gzip.
 
---before REV measures every build, data and arrests case a second time with the plugin of
-commit REV (`git archive REV plugins`) on the same sites, one right after the other, and prints
-its numbers in a column beside today's (`make bench` passes BENCH_BEFORE, the commit the
-issue's work started from).
+--before REV measures every build, data and arrests case a second time as commit REV had
+the site (`git archive REV content data theme plugins pelican.conf.py`: its own plugin with
+the content it could build), right after today's, and prints its numbers in a column beside
+today's (`make bench` passes BENCH_BEFORE, the commit the issue's last round started from).
 
 Results are also written to bench/results/latest.json (git-ignored).
 """
@@ -42,6 +42,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from functools import partial
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -66,8 +67,11 @@ def tree_hash(folder: Path) -> str:
     return digest.hexdigest()
 
 
-def frozen_explainer(tmp: Path) -> Path:
-    """A copy of the work tree's site; if it does not build (mid-edit), the last commit's."""
+def frozen_explainer(tmp: Path, tree: Path | None = None) -> Path:
+    """A copy of the work tree's site; if it does not build (mid-edit), the last commit's.
+    With `tree` (run.py --before), a copy of that commit's site, unprobed."""
+    if tree is not None:
+        return sites.snapshot(tmp / f"explainer-{tree.name}", tree, tree / "plugins")
     site = sites.snapshot(tmp / "explainer")
     imported = measure.plugin_folder(site)
     if not imported.is_relative_to(site):
@@ -93,32 +97,21 @@ def frozen_explainer(tmp: Path) -> Path:
     return site
 
 
-def with_plugins(site: Path, plugins: Path | None) -> Path:
-    """`site` itself, or (plugins given) a copy of it beside it with those plugins."""
-    if plugins is None:
-        return site
-    other = site.with_name(site.name + "-before")
-    shutil.copytree(site, other, symlinks=True, ignore=shutil.ignore_patterns(".cache"))
-    sites.copy_plugins(other, plugins)  # replaces the copy's plugins/
-    return other
-
-
-def size_sites(base: Path, tmp: Path, factor: int) -> tuple[Path, Path, int]:
+def size_sites(base: Path, tmp: Path, factor: int, tag: str = "") -> tuple[Path, Path, int]:
     """(site, floor, charts) of the explainer at `factor` times its charts."""
-    site = tmp / f"site-{factor}x"
+    site = tmp / f"site-{factor}x{tag}"
     shutil.copytree(base, site, symlinks=True, ignore=shutil.ignore_patterns(".cache"))
     charts = sites.count_charts(site)
     if factor > 1:
         articles = math.ceil((factor - 1) * charts / sites.CHARTS_PER_ARTICLE)
         charts += sites.add_synthetic(site, articles)
-    floor = tmp / f"floor-{factor}x"
+    floor = tmp / f"floor-{factor}x{tag}"
     shutil.copytree(site, floor, symlinks=True)
     sites.strip_directives(floor)
     return site, floor, charts
 
 
-def bench_size(site: Path, floor: Path, charts: int, factor: int, plugins=None) -> dict:
-    site, floor = with_plugins(site, plugins), with_plugins(floor, plugins)
+def bench_size(site: Path, floor: Path, charts: int, factor: int) -> dict:
     out = site.parent / f"out-{site.name}"
     measure.build(floor, out)  # warm-up: the data package is validated once
     floor_run = measure.best([measure.build(floor, out) for _ in range(2)])
@@ -178,13 +171,13 @@ def one_page_runs(site: Path, floor: Path, out: Path) -> dict:
     }
 
 
-def bench_rows(tmp: Path, rows: int, plugins: Path | None = None) -> dict:
-    tag = "-before" if plugins else ""
-    site = sites.data_site(tmp / f"data-{rows}{tag}", rows, plugins=plugins)
-    floor = sites.data_site(tmp / f"data-{rows}-floor{tag}", rows, chart=False, plugins=plugins)
+def bench_rows(tmp: Path, rows: int, tree: Path | None = None) -> dict:
+    tag = "-before" if tree else ""
+    site = sites.data_site(tmp / f"data-{rows}{tag}", rows, tree=tree)
+    floor = sites.data_site(tmp / f"data-{rows}-floor{tag}", rows, chart=False, tree=tree)
     # The chart's own cost is timed on a site with validation off (alone - floor), as the
     # validation's noise can swamp it.
-    alone = sites.data_site(tmp / f"data-{rows}-alone{tag}", rows, validate=False, plugins=plugins)
+    alone = sites.data_site(tmp / f"data-{rows}-alone{tag}", rows, validate=False, tree=tree)
     out = tmp / f"data-out-{rows}{tag}"
     runs = one_page_runs(site, floor, out)
     chart = measure.build(alone, out)
@@ -198,13 +191,13 @@ def bench_rows(tmp: Path, rows: int, plugins: Path | None = None) -> dict:
     }
 
 
-def bench_arrests(tmp: Path, rows: int, plugins: Path | None = None) -> dict:
+def bench_arrests(tmp: Path, rows: int, tree: Path | None = None) -> dict:
     """The large example: a Parquet file of `rows` arrests charted by month and by state
     with `sql:`. floor_cold - floor is the file's validation; cold - floor is the first build
     after the file changes (validation and both charts)."""
-    tag = "-before" if plugins else ""
-    site = sites.arrests_site(tmp / f"arrests-{rows}{tag}", rows, plugins=plugins)
-    floor = sites.arrests_site(tmp / f"arrests-{rows}-floor{tag}", rows, False, plugins)
+    tag = "-before" if tree else ""
+    site = sites.arrests_site(tmp / f"arrests-{rows}{tag}", rows, tree=tree)
+    floor = sites.arrests_site(tmp / f"arrests-{rows}-floor{tag}", rows, False, tree)
     runs = one_page_runs(site, floor, tmp / f"arrests-out-{rows}{tag}")
     parquet = (site / "data" / "arrests.parquet").stat().st_size
     return {"rows": rows, "parquet_bytes": parquet, **runs}
@@ -332,7 +325,7 @@ def table(
         case, measured, ratio, target, met = row
         cells = [part, case, measured]
         if before:
-            cells.append(f"{old[1]} · {old[2]}{note}" if old else "—")
+            cells.append(" · ".join(x for x in old[1:3] if x) + note if old else "—")
         lines.append("| " + " | ".join([*cells, ratio, target, met]) + " |")
 
     kinds = (
@@ -345,6 +338,10 @@ def table(
         olds = before[key] if before else []
         for i, r in enumerate(now):
             then = olds[i] if i < len(olds) else None
+            if then and "error" in then:
+                failed = ("", f"did not build: {then['error']}", "")
+                add(part, row(r), failed)
+                continue
             note = ""
             if then and "output_hash" in then:  # the cold builds' output, byte for byte
                 same = then["output_hash"] == r["output_hash"]
@@ -437,15 +434,16 @@ def table(
     return "\n".join(lines)
 
 
-def plugins_of(rev: str, tmp: Path) -> Path:
-    """The plugins/ folder of commit `rev`, extracted under `tmp`."""
-    dest = tmp / f"plugins-{rev}"
+def tree_of(rev: str, tmp: Path) -> Path:
+    """The site as commit `rev` had it (content, data, theme, plugins, settings), under `tmp`."""
+    dest = tmp / f"tree-{rev}"
     dest.mkdir(parents=True)
+    names = ["content", "data", "theme", "plugins", "pelican.conf.py"]
     archive = subprocess.run(
-        ["git", "archive", rev, "plugins"], cwd=ROOT, capture_output=True, check=True
+        ["git", "archive", rev, *names], cwd=ROOT, capture_output=True, check=True
     ).stdout
     subprocess.run(["tar", "-x", "-C", str(dest)], input=archive, check=True)
-    return dest / "plugins"
+    return dest
 
 
 def main(argv=None) -> int:
@@ -477,46 +475,70 @@ def main(argv=None) -> int:
     row_counts = [int(x) for x in args.rows.split(",") if x]
     arrest_counts = [int(x) for x in args.arrests.split(",") if x]
     steps = 2 + len(factors) + len(row_counts) + len(arrest_counts)
-    old = plugins_of(args.before, tmp) if args.before else None
+    old = tree_of(args.before, tmp) if args.before else None
     before = {"rev": args.before, "sizes": [], "data": [], "arrests": []} if old else None
     try:
         # On a terminal, a bar (done / total steps, elapsed); in a log, the lines below only.
         with progress("make bench", steps) as advance:
 
-            def step(label: str, fn, *params, compare: bool = True):
-                """fn(*params) with today's plugin, then (--before) fn(*params, old) right
-                after, on the same sites; (today, before or None)."""
+            def step(label: str, now, then=None):
+                """now() (today's site and plugin), then then() (--before: the commit's) right
+                after; (today's result, the commit's or None). A commit that fails to build is
+                reported in its column, not fatal."""
                 print(f"bench: {label} ...", file=sys.stderr, flush=True)
-                result, then = fn(*params), None
+                result, old_result = now(), None
                 print(f"  {result}", file=sys.stderr, flush=True)
-                if before and compare:
-                    print(f"bench: {label}, plugin of {args.before} ...", file=sys.stderr)
-                    then = fn(*params, old)
-                    print(f"  {then}", file=sys.stderr, flush=True)
+                if before and then:
+                    print(f"bench: {label}, as of {args.before} ...", file=sys.stderr)
+                    try:
+                        old_result = then()
+                    except RuntimeError as exc:  # measure.build: the old tree does not build
+                        first = next((x for x in str(exc).splitlines() if "error" in x), "")
+                        old_result = {"error": first[:200] or str(exc)[:200]}
+                    print(f"  {old_result}", file=sys.stderr, flush=True)
                 advance()
-                return result, then
+                return result, old_result
 
             base = frozen_explainer(tmp)
+            base_then = frozen_explainer(tmp, old) if old else None
             results = {"sizes": [], "data": [], "arrests": []}
             cases = [
                 *(
-                    ("sizes", f"build {f}x", bench_size, (*size_sites(base, tmp, f), f))
+                    (
+                        "sizes",
+                        f"build {f}x",
+                        partial(bench_size, *size_sites(base, tmp, f), f),
+                        old and partial(bench_size, *size_sites(base_then, tmp, f, "-before"), f),
+                    )
                     for f in factors
                 ),
-                *(("data", f"data {n:,} rows", bench_rows, (tmp, n)) for n in row_counts),
                 *(
-                    ("arrests", f"{n:,} arrests (Parquet, sql:)", bench_arrests, (tmp, n))
+                    (
+                        "data",
+                        f"data {n:,} rows",
+                        partial(bench_rows, tmp, n),
+                        old and partial(bench_rows, tmp, n, old),
+                    )
+                    for n in row_counts
+                ),
+                *(
+                    (
+                        "arrests",
+                        f"{n:,} arrests (Parquet, sql:)",
+                        partial(bench_arrests, tmp, n),
+                        old and partial(bench_arrests, tmp, n, old),
+                    )
                     for n in arrest_counts
                 ),
             ]
-            for key, label, fn, fn_args in cases:
-                now, then = step(label, fn, *fn_args)
-                results[key].append(now)
-                if then is not None:
-                    before[key].append(then)
+            for key, label, now, then in cases:
+                result, old_result = step(label, now, then)
+                results[key].append(result)
+                if old_result is not None:
+                    before[key].append(old_result)
             sizes, data, arrests = results["sizes"], results["data"], results["arrests"]
-            weights = step("page weights", bench_pages, sizes[0], compare=False)[0] if sizes else []
-            parts = step("chart stages", stages.stage_times, base, compare=False)[0]
+            weights = step("page weights", partial(bench_pages, sizes[0]))[0] if sizes else []
+            parts = step("chart stages", partial(stages.stage_times, base))[0]
         print(table(sizes, data, weights, parts, arrests, before))
         folder = ROOT / "bench" / "results"
         folder.mkdir(exist_ok=True)

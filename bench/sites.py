@@ -220,14 +220,15 @@ as_of: 2026-01-01
 
 
 def one_page_site(
-    dest: Path, slug: str, title: str, resource: dict, charts: str, plugins: Path | None = None
+    dest: Path, slug: str, title: str, resource: dict, charts: str, tree: Path | None = None
 ) -> Path:
     """A site of one article (`charts`, the Markdown of its directive blocks, may be '') over
-    one data resource, declared in datapackage.json; the caller writes data/<resource path>."""
+    one data resource, declared in datapackage.json; the caller writes data/<resource path>.
+    Theme, plugins and settings from `tree` (another commit's, run.py --before), else today's."""
     dest.mkdir(parents=True)
-    shutil.copytree(ROOT / "theme", dest / "theme", ignore=_ignore)
-    copy_plugins(dest, plugins)
-    shutil.copy2(ROOT / "pelican.conf.py", dest / "pelican.conf.py")
+    shutil.copytree((tree or ROOT) / "theme", dest / "theme", ignore=_ignore)
+    copy_plugins(dest, tree / "plugins" if tree else None)
+    shutil.copy2((tree or ROOT) / "pelican.conf.py", dest / "pelican.conf.py")
     (dest / "content" / "chapters").mkdir(parents=True)
     (dest / "content" / "pages").mkdir()
     (dest / "data").mkdir()
@@ -240,13 +241,13 @@ def one_page_site(
 
 
 def data_site(
-    dest: Path, rows: int, chart: bool = True, validate: bool = True, plugins: Path | None = None
+    dest: Path, rows: int, chart: bool = True, validate: bool = True, tree: Path | None = None
 ) -> Path:
     """A one-page site whose single chart aggregates a CSV of `rows` rows.
 
     validate=False turns the data-package validation off, to time the chart alone.
     """
-    one_page_site(dest, "big", "Big data", BIG_RESOURCE, BIG_CHART if chart else "", plugins)
+    one_page_site(dest, "big", "Big data", BIG_RESOURCE, BIG_CHART if chart else "", tree)
     write_big_csv(dest / "data" / "big.csv", rows)
     if not validate:
         with (dest / "pelican.conf.py").open("a", encoding="utf-8") as conf:
@@ -428,10 +429,10 @@ description: Horizontal bars, one per state, of the synthetic arrests counted by
 """
 
 
-def arrests_site(dest: Path, rows: int, chart: bool = True, plugins: Path | None = None) -> Path:
+def arrests_site(dest: Path, rows: int, chart: bool = True, tree: Path | None = None) -> Path:
     """A one-page site charting a Parquet file of `rows` arrests by month and by state, with
     `sql:` (DuckDB streams the file through the GROUP BY; the charts get the totals)."""
     charts = ARRESTS_CHARTS if chart else ""
-    one_page_site(dest, "arrests", "Arrests", ARRESTS_RESOURCE, charts, plugins)
+    one_page_site(dest, "arrests", "Arrests", ARRESTS_RESOURCE, charts, tree)
     write_arrests(dest / "data" / "arrests.parquet", rows)
     return dest
