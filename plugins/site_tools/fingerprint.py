@@ -164,7 +164,16 @@ def _rewrite_html(text: str, rel: str, renamed: dict[str, str], siteurl: str) ->
     return "".join(parts)
 
 
+_ENCODED = re.compile(r"%[0-9A-Fa-f]{2}")
+
+
 def _rewrite_markup(text: str, rel: str, renamed: dict[str, str], siteurl: str) -> str:
+    # A URL can only resolve to a renamed file if that file's name is in it, as written or
+    # %-encoded (normalising a path drops segments, it never makes one): a stretch of a page
+    # without any (a figure's table, prose) is left as it is without scanning its attributes.
+    names = {posixpath.basename(old) for old in renamed}
+    if not any(name in text for name in names) and not _ENCODED.search(text):
+        return text
     swap = _swapper(rel, renamed, siteurl)
     text = _URL_ATTR.sub(lambda m: m["pre"] + m["q"] + swap(m["url"]) + m["q"], text)
     text = _SRCSET_ATTR.sub(
@@ -203,8 +212,16 @@ def _swap_srcset(value: str, swap: Callable[[str], str]) -> str:
 
 def _swapper(rel: str, renamed: dict[str, str], siteurl: str) -> Callable[[str], str]:
     """A function that maps one URL found in `rel` to its hashed form (or returns it as is)."""
+    names = {posixpath.basename(old) for old in renamed}
 
     def swap(url: str) -> str:
+        # Most URLs of a big page (links between pages, row anchors, data downloads) end in
+        # no renamed file's name: skip resolving them (a warm rebuild spent most of this pass
+        # in resolve). Decoded as resolve() decodes it; a last segment that normalises away
+        # ("", ".", "..") is resolved.
+        name = posixpath.basename(unquote(_URL_PARTS.match(url.strip())["name"]))
+        if name not in names and name not in ("", ".", ".."):
+            return url
         target = resolve(url, rel, siteurl)
         if target not in renamed:
             return url

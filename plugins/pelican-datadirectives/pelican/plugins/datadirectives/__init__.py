@@ -19,4 +19,6 @@ def register():
     signals.content_object_init.connect(plugin.content_object_init)  # data links, share image
     signals.all_generators_finalized.connect(plugin.all_generators_finalized)  # stop if wrong
     signals.get_generators.connect(plugin.get_generators)  # CSVs, charts.css, cards, runtime
+    signals.content_written.connect(plugin.content_written)  # held figures put back
+    signals.feed_generated.connect(plugin.feed_generated)  # ... and into feeds
     signals.finalized.connect(plugin.finalized)  # changed numbers, summary line

@@ -8,7 +8,8 @@ The rule: the extension changes nothing Python-Markdown would render, except dir
   `fences()` is that one scanner; the preprocessor below and prerender.py both use it.
   The preprocessor runs before metadata and fenced code (which find the same blocks, so
   they never see a directive), while lines still count from the top of the file, and puts
-  each directive's HTML in Markdown's htmlStash.
+  each directive's HTML in Markdown's htmlStash (in a Pelican build, a figure's HTML is held
+  back and a short token stashed instead: placeholders.py).
 - A value `{{ ... }}` is an inline pattern, so Markdown applies it wherever it applies inline
   syntax (paragraphs, lists, tables, headings, link text, `markdown="1"` HTML) and never in
   code spans, code blocks, raw HTML blocks or the metadata header. `\\{{` writes a literal
@@ -104,10 +105,12 @@ def directive_blocks(text: str, names) -> list[tuple[str, str, int]]:
 
 
 class DataDirectivesExtension(Extension):
-    """Registers the directive processors. `renderer` turns directives into HTML."""
+    """Registers the directive processors. `renderer` turns directives into HTML; `held`
+    (placeholders.Held, a Pelican build's) keeps figures' HTML out of Markdown."""
 
-    def __init__(self, renderer, **kwargs):
+    def __init__(self, renderer, held=None, **kwargs):
         self.renderer = renderer
+        self.held = held
         super().__init__(**kwargs)
 
     def extendMarkdown(self, md):  # noqa: N802 (Python-Markdown's API name)
@@ -117,7 +120,7 @@ class DataDirectivesExtension(Extension):
         # Priority 29: after whitespace normalisation (30), before metadata (27) and fenced
         # code (25), so line numbers still count from the top of the file.
         md.preprocessors.register(
-            DirectivePreprocessor(md, self.renderer, page), "datadirectives", 29
+            DirectivePreprocessor(md, self.renderer, page, self.held), "datadirectives", 29
         )
         md.inlinePatterns.register(
             ValueInlineProcessor(VALUE.pattern, md, self.renderer, page),
@@ -161,10 +164,11 @@ class _Page:
 class DirectivePreprocessor(Preprocessor):
     """Replaces directive blocks with stashed HTML; notes where each value is."""
 
-    def __init__(self, md, renderer, page: _Page):
+    def __init__(self, md, renderer, page: _Page, held=None):
         super().__init__(md)
         self.renderer = renderer
         self.page = page
+        self.held = held
 
     def run(self, lines: list[str]) -> list[str]:
         page = self.page
@@ -209,7 +213,10 @@ class DirectivePreprocessor(Preprocessor):
         except DirectiveError as exc:
             page.fail(exc, fence.line)
             return ""
-        return figure.unique_ids(html, page.ids)
+        html = figure.unique_ids(html, page.ids)
+        if self.held is not None and self.held.holdable(self.md, html):
+            return self.held.hold(html)  # a token; the figure comes back in the written page
+        return html
 
     def _note_values(self, text: str, start: int, end: int) -> None:
         """Record the line of each `{{ ... }}` between two fenced blocks."""

@@ -3,12 +3,15 @@
 Data flow, in signal order:
   initialized     check settings, validate data/ against datapackage.json, add the extension
   readers_init    wrap the Markdown reader so directives know which file they are in
-  content_object_init  point "Get the data" links at the site root, set the share image
+  content_object_init  point "Get the data" links at the site root, set the share image,
+                  give a page's held figures its root (placeholders.py)
   all_generators_finalized  stop the build (BuildFailed) if any file had a wrong directive
   get_generators  add FilesGenerator, which writes what pages link to (CSV copies, charts.css,
                   share cards, the chart runtime) in Pelican's output phase, so every file is
                   there before any `finalized` receiver (e.g. an asset fingerprinting plugin)
-  finalized       report changed numbers and one summary line
+  content_written, feed_generated  put held figures back into each written page and feed
+  finalized       check that no placeholder was left; report changed numbers and one
+                  summary line
 
 Build-wide state lives in Pelican's settings under one private key, so two builds in one
 process (tests, `make serve`) never share it. Wrong directives or data are printed as
@@ -31,7 +34,7 @@ from pathlib import Path
 from pelican.generators import Generator
 from pelican.readers import MarkdownReader
 
-from . import figure
+from . import figure, placeholders
 from .errors import BuildFailed, DataPackageError, DirectiveErrors, Problem
 from .markdown_ext import DataDirectivesExtension, current_source
 from .renderer import Renderer
@@ -43,9 +46,11 @@ VALIDATING = ("package.py", "tableschema.py", "engine.py")  # what checks data/ 
 
 
 class _State:
-    def __init__(self, config, renderer):
+    def __init__(self, config, renderer, settings):
         self.config = config
         self.renderer = renderer
+        # Figures kept out of Markdown, Pelican and Jinja until their page is written.
+        self.held = placeholders.Held(settings) if config.placeholders else None
         self.card_slugs = {}  # source path -> slug of the published page
         self.problems: list[Problem] = []  # every wrong directive met while reading
         self.started = time.perf_counter()
@@ -71,7 +76,7 @@ def initialized(pelican) -> None:
     except DataPackageError as exc:
         raise report(exc.problems, "data") from None
     renderer = Renderer(config, package)
-    settings[STATE] = _State(config, renderer)
+    state = settings[STATE] = _State(config, renderer, settings)
     exclude_page_sets(settings, config)
     # Cold builds: render the uncached charts on every core before the readers run
     # (prerender.py; a warm build only scans). Results and errors are the reader's own.
@@ -81,7 +86,8 @@ def initialized(pelican) -> None:
     md = settings.setdefault("MARKDOWN", {})
     # Copy, never mutate in place: Pelican's DEFAULT_CONFIG shares these objects.
     extensions = [e for e in md.get("extensions", []) if not isinstance(e, DataDirectivesExtension)]
-    settings["MARKDOWN"] = {**md, "extensions": [*extensions, DataDirectivesExtension(renderer)]}
+    extension = DataDirectivesExtension(renderer, held=state.held)
+    settings["MARKDOWN"] = {**md, "extensions": [*extensions, extension]}
 
 
 def exclude_page_sets(settings: dict, config) -> None:
@@ -229,16 +235,41 @@ def content_object_init(instance) -> None:
     content = getattr(instance, "_content", None)
     if state is None or not content:
         return
+    held = []  # this page's figures that wait for the page to be written (placeholders.py)
+    if state.held is not None and placeholders.PREFIX in content:
+        held = state.held.attach(instance, relative_root(instance))
     if figure.ROOT_MARKER in content:
         instance._content = content.replace(figure.ROOT_MARKER, relative_root(instance))
-    if state.config.stylesheet == "link" and 'class="dd-figure' in instance._content:
+    if state.config.stylesheet == "link" and _holds('class="dd-figure', instance._content, held):
         instance._content = stylesheet_links(state.config, instance) + instance._content
     # Templates ask this flag, not the page's HTML, whether to load the chart runtime.
-    instance.dd_live_charts = 'class="dd-spec"' in content or " data-dd-regions=" in content
+    instance.dd_live_charts = _holds('class="dd-spec"', content, held) or _holds(
+        " data-dd-regions=", content, held
+    )
     source = display_path(instance.source_path, state.config.site_root)
     if state.config.share_cards and source in state.renderer.records.cards:
         instance.share_image = f"cards/{instance.slug}.png"
         state.card_slugs[source] = instance.slug
+
+
+def _holds(text: str, content: str, held: list) -> bool:
+    """Whether a page's HTML, with its held figures, holds `text` (within one or the other:
+    a figure starts with "<" and ends with ">", and these texts hold neither)."""
+    return text in content or any(text in f.html for f in held)
+
+
+def content_written(path, context) -> None:
+    """Put the held figures back into a file Pelican has just written from a template."""
+    state = context.get(STATE) if context else None
+    if state is not None and state.held is not None:
+        placeholders.put_back_file(state.held, path)
+
+
+def feed_generated(context, feed) -> None:
+    """Put the held figures back into a feed's items before Pelican writes it."""
+    state = context.get(STATE) if context else None
+    if state is not None and state.held is not None:
+        placeholders.put_back_feed(state.held, feed)
 
 
 def stylesheet_links(config, instance) -> str:
@@ -304,15 +335,19 @@ def finalized(pelican) -> None:
     state = pelican.settings.get(STATE)
     if state is None:
         return
+    if state.held is not None:
+        placeholders.check_output(state.held, Path(pelican.output_path))
     records = state.renderer.records
     report_changed_values(state.config, records.printed)
     logger.info(
-        "datadirectives: %d charts (%d from cache), %d tables, %d values, %d share cards in %.2f s",
+        "datadirectives: %d charts (%d from cache), %d tables, %d values, %d share cards, "
+        "%d figures held out of Markdown in %.2f s",
         records.charts,
         state.renderer.cache.hits,
         records.tables,
         records.values,
         state.cards_written,
+        len(state.held.figures) if state.held is not None else 0,
         time.perf_counter() - state.started,
     )
 

@@ -57,6 +57,7 @@ NOT_RENDERING = (
     "markdown_ext.py",
     "package.py",
     "pagesets.py",
+    "placeholders.py",
     "plugin.py",
     "prerender.py",
     "progress.py",

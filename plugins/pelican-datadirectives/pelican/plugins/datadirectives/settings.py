@@ -53,6 +53,10 @@ DEFAULTS = {
     # not sources (software, specifications): `make check` (sources.py) skips links that
     # start with one of these.
     "NOT_SOURCES": (),
+    # Keep each figure's HTML out of Markdown, Pelican's link rewriting and the templates (a
+    # short token in its place, put back when the page is written: placeholders.py). The
+    # output is the same either way; False only to compare, or to rule it out.
+    "PLACEHOLDERS": True,
 }
 STYLESHEET_CHOICES = ("link", "file", None)
 
@@ -85,6 +89,7 @@ class Config:
     # report errors, and the page `{{ corrections ... }}` links to when no address is set.
     corrections_url: str = ""
     corrections_page: str = "pages/corrections.md"
+    placeholders: bool = True
 
 
 class SettingsError(Exception):
@@ -112,7 +117,7 @@ def load_config(pelican_settings: dict) -> Config:
                 f"DATA_DIRECTIVES['{key}'] must be a whole number of at least "
                 f"{minimum}, not {merged[key]!r}"
             )
-    for key in ("VALIDATE_PACKAGE", "INTERACTIVE", "SHARE_CARDS"):
+    for key in ("VALIDATE_PACKAGE", "INTERACTIVE", "SHARE_CARDS", "PLACEHOLDERS"):
         if not isinstance(merged[key], bool):
             raise SettingsError(f"DATA_DIRECTIVES['{key}'] must be True or False")
     if merged["STYLESHEET"] not in STYLESHEET_CHOICES:
@@ -186,4 +191,5 @@ def load_config(pelican_settings: dict) -> Config:
         stylesheet=merged["STYLESHEET"],
         font_dir=font_dir,
         font_family=family,
+        placeholders=merged["PLACEHOLDERS"],
     )
