@@ -87,13 +87,16 @@ def test_a_join_reads_both_resources(data):
 @pytest.mark.parametrize(
     "query,message",
     [
-        ("SELECT * FROM count", r"Table with name count does not exist.*did you mean 'counts'"),
+        (
+            "SELECT * FROM count",
+            r"no resource named count in the data package; did you mean 'counts'",
+        ),
         ("SELEC 1", r"sql: Parser Error: syntax error at or near \"SELEC\""),
         ("SELECT nope FROM counts", r"Binder Error: .*\"nope\""),
         ("SELECT 1; SELECT 2", r"single SELECT query \(found 2 statement"),
         ("DROP TABLE counts", r"single SELECT query \(found 1 statement\(s\), a DROP"),
-        ("SELECT * FROM read_csv('/etc/passwd')", r"Permission Error"),
-        ("SELECT * FROM 'https://example.org/x.csv'", r"Permission Error"),
+        ("SELECT * FROM read_csv('/etc/passwd')", r"table function read_csv\(\.\.\.\) reads"),
+        ("SELECT * FROM 'https://example.org/x.csv'", r"'https://example.org/x.csv' reads a file"),
         ("SELECT * FROM arrests", r"more than 100 rows; aggregate in the query"),
         ("SELECT * FROM counts WHERE total > 100", r"returns no rows"),
     ],
@@ -102,6 +105,68 @@ def test_wrong_queries_carry_duckdbs_message(data, query, message):
     with pytest.raises(DirectiveError, match=message) as info:
         run(query, data, max_rows=100)
     assert info.value.key == "sql"  # reported at the option's line
+
+
+# Every table a query names is a resource of the data package (or its own CTE), and it reads
+# one at least: what it prints then has a source, and the cache key (the resources its text
+# names) sees every change to what it read.
+@pytest.mark.parametrize(
+    "query,message",
+    [
+        ("SELECT 1425 AS total", "the query reads no resource of the data package"),
+        ("SELECT 'Ohio and Texas' AS states", "the query reads no resource"),
+        ("WITH counts AS (SELECT 1 AS x) SELECT x FROM counts", "reads no resource"),
+        (
+            "WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r WHERE n < 3) "
+            "SELECT count(*) AS n FROM r",
+            "reads no resource",
+        ),
+        (
+            "SELECT sum(total) AS t FROM read_csv('{data}/counts.csv')",
+            "the table function read_csv(...) reads outside the data package; did you mean "
+            "'counts'?; name a resource of the data package, e.g. FROM counts",
+        ),
+        ("SELECT sum(total) AS t FROM '{data}/counts.csv'", "counts.csv' reads a file by its path"),
+        ("SELECT sum(total) AS t FROM 'data/counts.csv'", "'data/counts.csv' reads a file by its"),
+        ('SELECT sum(total) AS t FROM "counts.csv"', "'counts.csv' reads a file by its path"),
+        ("SELECT content FROM read_text('{data}/counts.csv')", "read_text(...) reads outside"),
+        ("SELECT count(*) AS n FROM glob('{data}/*')", "glob(...) reads outside"),
+        (
+            "SELECT count(*) AS n FROM counts, read_parquet('{data}/arrests.parquet')",
+            "read_parquet(...) reads outside the data package; did you mean 'arrests'?",
+        ),
+        ("SELECT count(*) AS n FROM main.counts", "main.counts is not a resource"),
+        ("SELECT count(*) AS n FROM duckdb_tables", "no resource named duckdb_tables"),
+        ("SELECT count(*) AS n FROM information_schema.tables", "information_schema.tables is"),
+        (
+            "SELECT (SELECT count(*) FROM read_csv('{data}/counts.csv')) AS n FROM counts",
+            "read_csv(...) reads outside",
+        ),
+    ],
+)
+def test_a_query_reads_resources_and_nothing_else(data, query, message):
+    with pytest.raises(DirectiveError) as info:
+        run(query.format(data=data.as_posix()), data)
+    assert message in str(info.value), str(info.value)
+    assert "resources (tables): arrests, counts" in str(info.value)
+    assert info.value.key == "sql"
+
+
+@pytest.mark.parametrize(
+    "query,read",
+    [
+        ("WITH t AS (SELECT * FROM counts) SELECT sum(total) AS n FROM t", ["counts"]),
+        (
+            "WITH c AS (SELECT * FROM Counts) SELECT count(*) AS n FROM c, ARRESTS",
+            ["arrests", "counts"],
+        ),
+        ("SELECT (SELECT max(id) FROM arrests) AS n FROM counts LIMIT 1", ["arrests", "counts"]),
+        ("SELECT i AS n FROM range(2) t(i) WHERE i < (SELECT count(*) FROM counts)", ["counts"]),
+    ],
+)
+def test_ctes_subqueries_and_generators_beside_a_resource_are_fine(data, query, read):
+    used, _ = run(query, data)
+    assert [r.name for r in used] == read
 
 
 def test_mentioned_is_a_superset_for_cache_keys(data):
@@ -204,7 +269,7 @@ def test_a_wrong_query_is_reported_at_the_sql_line(tmp_path, data):
     site = sql_site(tmp_path, data, article)
     [problem] = stopped(site).problems
     assert problem.line == 6  # the line of 'sql: |' (the header is 4 lines, the fence 5)
-    assert "Table with name arests does not exist" in problem.message
+    assert "no resource named arests in the data package" in problem.message
     assert "did you mean 'arrests'" in problem.message
 
 
@@ -214,6 +279,15 @@ def test_a_wrong_query_is_reported_at_the_sql_line(tmp_path, data):
         ("data: counts.csv\nsql: SELECT 1 AS x", "data: give either 'sql:' or 'data:'"),
         ("sql: SELECT * FROM counts\nfilter: total > 1", "filter: give either 'sql:' or"),
         ("title: No data", "data: missing; a figure needs 'data:'"),
+        # A figure's query reads a resource, even when the block names a source itself.
+        (
+            "sql: SELECT 1425 AS total\nsource: ICE\nas_of: 2026-02-17",
+            "sql: the query reads no resource of the data package",
+        ),
+        (
+            "sql: SELECT * FROM read_csv('data/counts.csv')\nsource: ICE\nas_of: 2026-02-17",
+            "sql: the table function read_csv(...) reads outside the data package",
+        ),
     ],
 )
 def test_data_or_sql(tmp_path, data, options, message):
@@ -243,7 +317,7 @@ Texas had {{ sql SELECT sum(total) FROM counts WHERE state = 'Texas' }} agreemen
 {{ sql SELECT count(*) FROM arrests | , }} arrests in all, the first on
 {{ sql SELECT min(day) FROM arrests | date }}; the leader was
 {{ sql SELECT state FROM counts GROUP BY state ORDER BY sum(total) DESC LIMIT 1 }},
-{{ sql SELECT 'Ohio' || ' and ' || 'Texas' }} together.
+{{ sql SELECT min(state) || ' and ' || max(state) FROM counts }} together.
 """
 
 
@@ -260,7 +334,7 @@ def test_sql_values_build(tmp_path, data):
         ("arrests.parquet", "1,000"),
         ("arrests.parquet", "Jan. 1, 2025"),
         ("counts.csv", "Texas"),
-        ("", "Ohio and Texas"),  # a query that reads no resource names none
+        ("counts.csv", "Ohio and Texas"),  # SQL's || is not the format's |
     ]
     first = tree_digest(output)
     assert tree_digest(build(site)) == first  # warm, from the render cache: the same page
@@ -313,11 +387,14 @@ def test_the_cache_key_covers_the_query(tmp_path, data):
         ),
         (
             "{{ sql SELECT count(*) FROM count }}",
-            "sql: Catalog Error: Table with name count does not exist!; did you mean 'counts'?",
+            "sql: no resource named count in the data package; did you mean 'counts'?; name a "
+            "resource of the data package, e.g. FROM counts",
         ),
+        ("{{ sql SELECT 1425 }}", "sql: the query reads no resource of the data package"),
+        ("{{ sql SELECT content FROM read_text('data/counts.csv') }}", "read_text(...) reads"),
         ("{{ sql SELEC 1 }}", 'sql: Parser Error: syntax error at or near "SELEC"'),
         ("{{ sql SELECT 1; SELECT 2 }}", "sql must be a single SELECT query (found 2"),
-        ("{{ sql SELECT * FROM read_csv('/etc/passwd') }}", "Permission Error"),
+        ("{{ sql SELECT * FROM read_csv('/etc/passwd') }}", "read_csv(...) reads outside"),
         ("{{ sql }}", "{{ sql }} has no query; write {{ sql SELECT ... }}"),
         ("{{ sql SELECT 1 | nope }}", "nope"),
     ],
@@ -380,8 +457,8 @@ def test_a_named_querys_text_is_in_the_cache_key(tmp_path, data):
         (
             NAMED.replace("FROM counts", "FROM count"),
             7,
-            "query 'texas_total' (printed by the value on line 12): sql: Catalog Error: Table "
-            "with name count does not exist!; did you mean 'counts'?",
+            "query 'texas_total' (printed by the value on line 12): sql: no resource named "
+            "count in the data package; did you mean 'counts'?",
         ),
         # The block's own faults, at its option's line.
         (NAMED.replace("name: texas_total", "name: 2texas"), 6, "name: a query's name is"),

@@ -15,8 +15,11 @@ Each resource of data/datapackage.json is a table named by its `name` (`arrests`
 `agreements_by_month`), whether its file is a CSV (read with DuckDB's type detection: ISO dates
 become DATE, so `date_trunc` works) or a Parquet file. The query runs in a sandboxed DuckDB
 (engine.py): it may read the data folder and nothing else, and only a single SELECT (or WITH
-... SELECT) is accepted. The result becomes the same kind of pandas frame a CSV gives (dates
-as ISO text), so every chart option works on it, aggregates included.
+... SELECT) is accepted. Every table it names must be a resource (or its own CTE), and it must
+read one at least (`read_by`): a literal, a file read by its path or a table function would
+print a number with no source, which the cache (keyed by resources) would serve stale.
+The result becomes the same kind of pandas frame a CSV gives (dates as ISO text), so every
+chart option works on it, aggregates included.
 
 A value in prose may be a query too, `{{ sql SELECT ... | format }}` (values.py): the one cell
 it returns (`one_cell`: more than one row or column, no row, or NULL is an error, never "the
@@ -36,7 +39,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import DirectiveError, did_you_mean
+from .errors import DirectiveError, closest, did_you_mean
 
 
 @dataclass(frozen=True)
@@ -67,16 +70,125 @@ def mentioned(sql: str, package: dict) -> list[Resource]:
 
 
 def read_by(sql: str, package: dict) -> list[Resource]:
-    """The resources the query reads, exactly (DuckDB's parser names its tables); [] when the
-    query does not parse (running it then raises DuckDB's message)."""
+    """The resources the query reads, exactly, from DuckDB's parse tree.
+
+    Every table the query names must be a resource of the data package or one of its own
+    CTEs, and it must read at least one resource: a number is printed only with the source
+    it came from, and the render cache (keyed by the resources a query names) can only see a
+    change in a resource. So a table function (`read_csv(...)`, `read_text(...)`, `glob(...)`),
+    a file path as a table (`'data/x.csv'`), a schema-qualified or system table and a query
+    that reads nothing (`SELECT 1425`) are refused, each a DirectiveError (key 'sql') saying
+    what to name instead. A query that does not parse raises DuckDB's own message."""
+    import json
+
     import duckdb
 
     tables = resources(package)
+    con = duckdb.connect()
     try:
-        names = duckdb.get_table_names(sql)
-    except duckdb.Error:
-        return []
-    return [tables[n.lower()] for n in sorted(names, key=str.lower) if n.lower() in tables]
+        try:
+            statements = con.extract_statements(sql)
+        except duckdb.Error as exc:
+            raise _error(exc, tables) from None
+        if len(statements) != 1 or statements[0].type != duckdb.StatementType.SELECT:
+            raise DirectiveError(
+                "sql must be a single SELECT query (found "
+                f"{len(statements)} statement(s)"
+                + (f", a {statements[0].type.name}" if len(statements) == 1 else "")
+                + ")",
+                fix="write one SELECT (or WITH ... SELECT) over the data package's resources",
+                key="sql",
+            )
+        tree = json.loads(con.execute("SELECT json_serialize_sql(?)", [sql]).fetchone()[0])
+    finally:
+        con.close()
+    if tree.get("error"):  # pragma: no cover - extract_statements parsed it already
+        raise DirectiveError(f"sql: {tree.get('error_message')}", key="sql")
+    used = {}
+    for ref, scope in _table_refs(tree["statements"], frozenset()):
+        resource = _resource(ref, scope, tables)
+        if resource is not None:
+            used[resource.name.lower()] = resource
+    if not used:
+        raise _not_a_resource("the query reads no resource of the data package", None, tables)
+    return [used[k] for k in sorted(used)]
+
+
+# Table functions that generate rows and read nothing (a date spine beside a resource).
+GENERATORS = frozenset({"range", "generate_series", "unnest"})
+
+
+def _table_refs(node, scope: frozenset):
+    """(table reference, CTE names in scope) of every BASE_TABLE and TABLE_FUNCTION in a
+    json_serialize_sql tree. A CTE is in scope in the query after its WITH, in the CTEs
+    defined after it, and in itself when recursive."""
+    if isinstance(node, list):
+        for item in node:
+            yield from _table_refs(item, scope)
+        return
+    if not isinstance(node, dict):
+        return
+    if node.get("type") == "RECURSIVE_CTE_NODE":
+        scope = scope | {str(node.get("cte_name", "")).lower()}
+    ctes = (node.get("cte_map") or {}).get("map") or []
+    for entry in ctes:
+        yield from _table_refs(entry.get("value"), scope)
+        scope = scope | {str(entry.get("key", "")).lower()}
+    if node.get("type") in ("BASE_TABLE", "TABLE_FUNCTION"):
+        yield node, scope
+    for key, value in node.items():
+        if key != "cte_map":
+            yield from _table_refs(value, scope)
+
+
+def _resource(ref: dict, scope: frozenset, tables: dict[str, Resource]) -> Resource | None:
+    """The resource a table reference reads (None for a CTE or a generator); a
+    DirectiveError for anything else."""
+    if ref["type"] == "TABLE_FUNCTION":
+        function = ref.get("function") or {}
+        name = str(function.get("function_name", "")).lower()
+        if name in GENERATORS:
+            return None
+        # Its first text argument, if any, is usually the file: name that file's resource.
+        path = next(
+            (
+                a["expression"]["literal"]["text"]
+                for a in function.get("arguments") or []
+                if (a.get("expression") or {}).get("literal", {}).get("kind") == "STRING"
+            ),
+            None,
+        )
+        problem = f"the table function {name}(...) reads outside the data package"
+        raise _not_a_resource(problem, path, tables)
+    name = str(ref.get("table_name", ""))
+    catalog, schema = ref.get("catalog_name"), ref.get("schema_name")
+    if catalog or schema:
+        qualified = ".".join(p for p in (catalog, schema, name) if p)
+        raise _not_a_resource(f"{qualified} is not a resource of the data package", name, tables)
+    if name.lower() in scope:
+        return None
+    if name.lower() in tables:
+        return tables[name.lower()]
+    if re.search(r"[/\\.:]", name):
+        raise _not_a_resource(f"'{name}' reads a file by its path", name, tables)
+    raise _not_a_resource(f"no resource named {name} in the data package", name, tables)
+
+
+def _not_a_resource(problem: str, name: str | None, tables: dict[str, Resource]) -> DirectiveError:
+    """The fault of a table that is not a resource: what to name instead (the resource of
+    that file, or the closest name, else the first) and every resource."""
+    stem = Path(name.replace("\\", "/")).stem.lower() if name else ""
+    by_path = {Path(r.path).stem.lower(): r.name for r in tables.values()}
+    names = [r.name for r in tables.values()]
+    suggestion = by_path.get(stem) or (closest(name, names) if name else None)
+    hint = f"; did you mean '{suggestion}'?" if suggestion else ""
+    example = suggestion or (names[0] if names else "agreements_latest")
+    return DirectiveError(
+        f"sql: {problem}{hint}",
+        fix=f"name a resource of the data package, e.g. FROM {example}, so the figure or value "
+        "names its source; resources (tables): " + (", ".join(names) or "none"),
+        key="sql",
+    )
 
 
 def check_sql(value) -> str:
@@ -162,24 +274,11 @@ def _result(sql: str, data_dir: Path, package: dict, limit: int, spill_dir: Path
     from .data import as_csv_like
 
     tables = resources(package)
+    used = read_by(sql, package)  # a single SELECT reading only resources, or a fault
     con = engine.connect(data_dir, spill_dir)
     try:
         try:
-            statements = con.extract_statements(sql)
-        except duckdb.Error as exc:
-            raise _error(exc, tables) from None
-        if len(statements) != 1 or statements[0].type != duckdb.StatementType.SELECT:
-            raise DirectiveError(
-                "sql must be a single SELECT query (found "
-                f"{len(statements)} statement(s)"
-                + (f", a {statements[0].type.name}" if len(statements) == 1 else "")
-                + ")",
-                fix="write one SELECT (or WITH ... SELECT) over the data package's resources",
-                key="sql",
-            )
-        used = read_by(sql, package)
-        try:
-            for res in used:  # a CTE's name, or an unknown table, is left to DuckDB's message
+            for res in used:
                 source = (
                     engine.parquet_source(data_dir / res.path)
                     if res.path.lower().endswith(".parquet")

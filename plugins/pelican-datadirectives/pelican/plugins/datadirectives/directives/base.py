@@ -164,9 +164,7 @@ class Context:
     def source_line(self, opts: dict) -> tuple[str, str]:
         """The source and 'as of' text: the directive's own, else the data package's (for a
         query over several resources: every source, and the earliest 'as of')."""
-        files = self.data_files(opts)
-        if opts.get("sql") and not files:
-            self.frame(opts)  # a query that names no resource: DuckDB's own message first
+        files = self.data_files(opts)  # a query reads one resource at least (sql.read_by)
         infos = [self.meta(f) for f in files]
         what = ", ".join(files) or "the query"
         sources = list(dict.fromkeys(t for i in infos for t in [values.source_text(i)] if t))
