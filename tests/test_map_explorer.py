@@ -117,8 +117,10 @@ def region_data(built_site, page, fid):
 def spoken(data, i):
     """What the live region says for region i (the tooltip's lines, as sentences)."""
     name, *values = data["regions"][i]
-    lines = [data["empty"]] if not values else []
-    lines += [f"{k}: {v}" for k, v in zip(data["labels"], values, strict=False) if v != ""]
+    if values == [None]:  # no row for this region
+        lines = [data["empty"]]
+    else:
+        lines = [f"{k}: {v}" for k, v in zip(data["labels"], values, strict=True) if v != ""]
     return " ".join([f"{name}.", *(f"{line}." for line in lines)])
 
 

@@ -90,7 +90,7 @@ def test_state_region_numbers_are_the_csvs():
     assert by_name["Texas"] == ["387", "194", "306"]
     # A state without a row is listed by name only; the explorer says `empty` for it.
     missing = set(by_name) - set(drawn["state"])
-    assert missing and all(by_name[m] == [] for m in missing)
+    assert missing and all(by_name[m] == [None] for m in missing)
     assert data["empty"] == "No agreements"
     # Home/End follow the data table (its rows first, in its order), then the rest.
     order = [data["regions"][i][0] for i in data["order"]]
@@ -196,3 +196,15 @@ def test_charts_that_are_not_maps_carry_no_region_file(tmp_path):
     out = build(make_site(tmp_path, chart))
     assert "data-dd-regions" not in article_html(out)
     assert not list(out.rglob("*.json")) or not list(out.rglob("figures/*.json"))
+
+
+def test_a_presence_map_tells_states_with_a_row_from_those_without():
+    frame = pd.DataFrame({"state": ["TX", "Florida"]})
+    chart = prepare_chart(check_chart_options({"mark": "map", "state": "state"}), frame)
+    data = json.loads(chart.mark.regions(chart, chart.rows, {}))
+    by_name = {r[0]: r[1:] for r in data["regions"]}
+    assert data["labels"] == [] and data["empty"] == "No data"
+    assert by_name["Texas"] == [] and by_name["Florida"] == []  # a row, nothing more to say
+    assert by_name["Ohio"] == [None]  # no row
+    assert [data["regions"][i][0] for i in data["order"][:2]] == ["Florida", "Texas"]
+    assert sorted(data["order"]) == list(range(51))  # each region once

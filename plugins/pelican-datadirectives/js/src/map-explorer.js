@@ -120,11 +120,14 @@ class Explorer {
   text(i) {
     const row = this.data.regions[i];
     const lines = [];
-    if (row.length === 1) lines.push(this.data.empty);
-    this.data.labels.forEach((label, k) => {
-      const v = row[k + 1];
-      if (v !== undefined && v !== "") lines.push(`${label}: ${v}`);
-    });
+    if (row[1] === null) {
+      lines.push(this.data.empty); // no row in the data for this region
+    } else {
+      this.data.labels.forEach((label, k) => {
+        const v = row[k + 1];
+        if (v !== undefined && v !== "") lines.push(`${label}: ${v}`);
+      });
+    }
     return { name: row[0], lines };
   }
 

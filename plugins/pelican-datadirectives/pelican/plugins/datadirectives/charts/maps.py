@@ -293,7 +293,7 @@ class MapMark(Mark):
         order, filtered as `draw` filters it (Vega keeps data order; tests prove it against
         vl-convert's own output). Each is [name, value per label...]: the values the data
         table shows for that row (`rows` and `formats`, the table's), "" where the row has
-        none; a region without a row is [name] and the explorer says `empty` for it.
+        none; a region without a row is [name, null] and the explorer says `empty` for it.
         `order` is the reading order for Home and End: the data table's, then the rest."""
         s: MapState = chart.state
         topo = parsed(s.shapes)
@@ -329,18 +329,18 @@ class MapMark(Mark):
             if e.type not in "NO"
             or any(str(r.get(e.field)) not in names for _, r in by_key.values())
         ]
-        out, order = [], []
+        out, order, rest = [], [], []
         for key, name in shapes:
             hit = by_key.get(key)
             if hit is None:
-                out.append([name])
+                rest.append((name, len(out)))
+                out.append([name, None])
                 continue
             table_row, row = hit
             order.append((table_row, len(out)))
             out.append(
                 [name, *(format_value(row.get(e.field), formats.get(e.field)) for e in encs)]
             )
-        rest = sorted((r[0], i) for i, r in enumerate(out) if len(r) == 1)
         if s.color is not None and s.color.type == "Q" and s.color.title:
             empty = f"No {s.color.title.lower()}"
         elif s.color is not None and s.color.title:
@@ -352,7 +352,7 @@ class MapMark(Mark):
                 "mark": 1 if s.county else 0,
                 "labels": [e.title or e.field for e in encs],
                 "regions": out,
-                "order": [i for _, i in sorted(order)] + [i for _, i in rest],
+                "order": [i for _, i in sorted(order)] + [i for _, i in sorted(rest)],
                 "empty": empty,
                 "kind": "county" if s.county else "state",
             },
