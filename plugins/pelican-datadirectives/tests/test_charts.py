@@ -698,7 +698,8 @@ def test_specs_built_without_altairs_checks_are_the_schema_valid_ones(opts, grow
 def test_map_quantitative_choropleth(states):
     chart = build_chart({"mark": "map", "state": "state", "color": "agreements:Q"}, states)
     spec = chart.to_dict()
-    assert spec["projection"]["type"] == "albersUsa"
+    # Pre-projected Albers USA shapes, fitted to the chart without projecting them again.
+    assert spec["projection"] == {"type": "identity", "reflectY": False}
     svg = render(chart)
     assert roles(svg, "geoshape") == 51  # 50 states and DC
     fills = re.findall(r'aria-roledescription="geoshape"[^>]*fill="(#[0-9a-f]+)"', svg)

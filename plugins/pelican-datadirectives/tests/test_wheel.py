@@ -28,7 +28,7 @@ import pytest
 PLUGIN = Path(__file__).resolve().parent.parent  # plugins/pelican-datadirectives
 ROOT = PLUGIN.parent.parent  # the site's repository: its lock pins the dependencies
 # Bytes. Measured 617 KB: the prebuilt runtime (~170 KB zipped) and us-atlas's county shapes
-# (counties-10m.json, 842 KB raw, ~256 KB zipped, for county maps) are most of it.
+# (counties-albers-10m.json, 795 KB raw, ~250 KB zipped, for county maps) are most of it.
 WHEEL_BUDGET = 700_000
 
 pytestmark = pytest.mark.slow

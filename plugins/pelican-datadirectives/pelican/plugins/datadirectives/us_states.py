@@ -1,15 +1,15 @@
 """US states and territories: names, postal codes and FIPS codes, for `mark: map`.
 
-The map's shapes (geo/states-10m.json) are keyed by two-digit FIPS code and carry the
+The map's shapes (geo/states-albers-10m.json) are keyed by two-digit FIPS code and carry the
 Census name in `properties.name`. A CSV may name a state any of three ways ("Texas",
-"TEXAS", "TX", 48, "48"); `lookup()` turns each into the shape's name. The albersUsa
-projection draws the 50 states and DC only: territories are known (so they are not typos)
+"TEXAS", "TX", 48, "48"); `lookup()` turns each into the shape's name. The shapes (Albers USA,
+pre-projected) are the 50 states and DC only: territories are known (so they are not typos)
 but are not drawable, and the chart builder lists them in the figure's notes.
 """
 
 from __future__ import annotations
 
-# (FIPS, USPS code, name as in states-10m.json, other names seen in data)
+# (FIPS, USPS code, name as in states-albers-10m.json, other names seen in data)
 STATES = [
     ("01", "AL", "Alabama", ()),
     ("02", "AK", "Alaska", ()),
