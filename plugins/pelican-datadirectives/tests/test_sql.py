@@ -469,3 +469,92 @@ def test_named_query_errors_are_located(tmp_path, data, article, line, message):
     site = sql_site(tmp_path, data, article)
     problems = stopped(site).problems
     assert any(p.line == line and message in str(p) for p in problems), [str(p) for p in problems]
+
+
+# -- the format's `|`: the last one outside quotes that is not SQL's `||` ----------------------
+
+
+@pytest.mark.parametrize(
+    "value,query,fmt",
+    [
+        ("sql SELECT 'a|b' FROM t", "SELECT 'a|b' FROM t", None),
+        ("sql SELECT 'a|b' FROM t | ,", "SELECT 'a|b' FROM t", ","),
+        (
+            "sql SELECT count(*) FROM t WHERE x LIKE '%|%' | ,",
+            "SELECT count(*) FROM t WHERE x LIKE '%|%'",
+            ",",
+        ),
+        ("sql SELECT 'it''s | here' FROM t", "SELECT 'it''s | here' FROM t", None),
+        (
+            "sql SELECT count(*) FROM t WHERE x LIKE '%|%'",
+            "SELECT count(*) FROM t WHERE x LIKE '%|%'",
+            None,
+        ),
+        ('sql SELECT "odd|name" FROM t | ,.1f', 'SELECT "odd|name" FROM t', ",.1f"),
+        ("sql SELECT a || '|' || b FROM t | text", "SELECT a || '|' || b FROM t", "text"),
+        ("sql SELECT a || b FROM t", "SELECT a || b FROM t", None),
+        ("sql SELECT bitwise_or(a, b) FROM t | ,", "SELECT bitwise_or(a, b) FROM t", ","),
+    ],
+)
+def test_the_format_follows_the_last_unquoted_bar(value, query, fmt):
+    from pelican.plugins.datadirectives.values import parse
+
+    ref = parse(value)
+    assert (ref.sql, ref.format) == (query, fmt)
+
+
+def test_a_bitwise_bar_with_no_format_reads_as_a_format():
+    from pelican.plugins.datadirectives.values import parse
+
+    with pytest.raises(DirectiveError, match="b FROM t"):
+        parse("sql SELECT a | b FROM t")
+
+
+def test_a_bar_inside_quotes_builds(tmp_path, data):
+    site = sql_site(
+        tmp_path,
+        data,
+        "{{ sql SELECT count(*) FROM counts WHERE state || '|' LIKE '%|%' }} rows, "
+        "{{ sql SELECT min(state) || '|' || max(state) FROM counts }}.\n",
+    )
+    assert value_spans(article_html(build(site))) == [
+        ("counts.csv", "3"),
+        ("counts.csv", "Ohio|Texas"),
+    ]
+
+
+# -- prerender's prefill: a named query's value is the page's, skipped there -------------------
+
+
+def test_prefill_skips_named_query_values(tmp_path, data):
+    from pelican.plugins.datadirectives.renderer import Renderer
+    from pelican.plugins.datadirectives.settings import load_config
+
+    site = sql_site(tmp_path, data, NAMED)
+    settings = {
+        "PATH": str(site / "content"),
+        "DATA_DIRECTIVES": {"DATA_DIR": "data", "CACHE_DIR": ".cache"},
+    }
+    package = package_index(load_package(site / "data"))
+    renderer = Renderer(load_config(settings), package)
+    assert renderer.prefill_value("sql texas_total") is False  # skipped, not a failure
+    assert renderer.prefill_value("sql SELECT sum(total) FROM counts") is True
+    assert renderer.prefill_value("corrections open an issue") is False
+
+
+def test_a_sql_value_has_one_evaluation_path(data):
+    from pelican.plugins.datadirectives import values
+
+    ref = values.parse("sql SELECT sum(total) FROM counts")
+    with pytest.raises(ValueError, match="evaluate_sql"):
+        values.evaluate(ref, data)
+    package = package_index(load_package(data))
+    assert values.evaluate_sql(ref, data, package) == ("9", ("counts.csv",))
+
+
+def test_the_query_name_rule_has_one_home():
+    from pelican.plugins.datadirectives import sql as sql_module
+    from pelican.plugins.datadirectives import values
+    from pelican.plugins.datadirectives.directives import query
+
+    assert values.NAME is sql_module.NAME is query.NAME

@@ -278,10 +278,9 @@ def prefill_values(renderer, expressions) -> int:
     tried = 0
     for expr in dict.fromkeys(expressions):  # once each, in order
         try:
-            renderer.prefill_value(expr)
+            tried += renderer.prefill_value(expr)
         except Exception:  # noqa: BLE001 (the reader meets the same failure and reports it)
             continue
-        tried += 1
     return tried
 
 

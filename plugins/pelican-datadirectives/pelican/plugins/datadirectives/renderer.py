@@ -203,13 +203,19 @@ class Renderer:
         self.records.printed[(source, line, ref.text)] = value.text
         return directive.html(ref, value)
 
-    def prefill_value(self, expr: str) -> None:
+    def prefill_value(self, expr: str) -> bool:
         """Cache the text of `{{ expr }}` as render_value would, recording nothing (prerender.py
-        evaluates a cold build's values while its workers draw). Raises what evaluating raises."""
+        evaluates a cold build's values while its workers draw); False for what it skips.
+        Raises what evaluating raises."""
         words = expr.strip()
-        if words != "corrections" and not words.startswith("corrections "):
-            directive = self.directives["value"]
-            self._value(directive, directive.parse(expr))
+        if words == "corrections" or words.startswith("corrections "):
+            return False
+        directive = self.directives["value"]
+        ref = directive.parse(expr)
+        if ref.name is not None:
+            return False  # {{ sql name }}: its query is the page's, known only while reading it
+        self._value(directive, ref)
+        return True
 
     def _corrections_link(self, words: str) -> str:
         """`{{ corrections open an issue }}`: the words, linked to the corrections channel

@@ -41,6 +41,9 @@ from pathlib import Path
 
 from .errors import DirectiveError, closest, did_you_mean
 
+# A ```query block's name, which `{{ sql name }}` prints (directives/query.py, values.py).
+NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
 
 @dataclass(frozen=True)
 class Resource:

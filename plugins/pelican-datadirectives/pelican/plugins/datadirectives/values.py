@@ -24,7 +24,7 @@ from dataclasses import dataclass, replace
 from .data import check_column, condition_mask, load_table, parse_condition
 from .errors import DirectiveError, did_you_mean
 from .formats import check_format, format_date, format_value, plain
-from .sql import check_sql, one_cell
+from .sql import NAME, check_sql, one_cell
 
 AGGREGATES = ("sum", "max", "min", "mean", "count", "first", "last", "list")
 META = ("asof", "source")
@@ -35,10 +35,6 @@ SYNTAX = (
     + "; also {{ asof file.csv }}, {{ source file.csv }} and {{ sql SELECT ... | format }}"
 )
 
-# `{{ sql QUERY | format }}`: the format follows the last `|` that is not part of SQL's `||`.
-_SQL = re.compile(
-    r"^sql(?:\s+(?P<query>.*?))??(?:\s*(?<!\|)\|(?!\|)\s*(?P<format>[^|]*?))?\s*$", re.S
-)
 
 _EXPR = re.compile(
     r"^(?:(?P<verb>[a-z]+)\s+)?"
@@ -54,7 +50,7 @@ class ValueRef:
     """A parsed value expression."""
 
     verb: str | None
-    file: str
+    file: str | None  # None for a `sql` value
     conditions: tuple
     column: str | None
     format: str | None
@@ -94,20 +90,46 @@ def parse(text: str) -> ValueRef:
 
 def _parse_sql(text: str) -> ValueRef:
     """`sql QUERY | format`: a value that is the one cell a SELECT returns."""
-    m = _SQL.match(text)
-    query = (m["query"] or "").strip() if m else ""
+    query, fmt = split_format(text[3:])
+    query = query.strip()
     if not query:
         raise DirectiveError(
             f"{{{{ {text} }}}} has no query; write {{{{ sql SELECT ... }}}}, e.g. "
             "{{ sql SELECT count(*) FROM agreements_latest WHERE state = 'Texas' | , }}"
         )
-    fmt = check_format(m["format"].strip()) if m["format"] else None
-    if _NAME.fullmatch(query):  # {{ sql texas_agencies }}: a ```query block of the page
+    fmt = check_format(fmt.strip()) if fmt and fmt.strip() else None
+    if NAME.fullmatch(query):  # {{ sql texas_agencies }}: a ```query block of the page
         return ValueRef("sql", None, (), None, fmt, text, name=query)
     return ValueRef("sql", None, (), None, fmt, text, sql=check_sql(query))
 
 
-_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+def split_format(text: str) -> tuple[str, str | None]:
+    """(query, format) of `QUERY | format`: the format follows the last `|` outside quotes
+    ('...' and "...", a doubled quote escaping itself) that is not part of SQL's `||`.
+
+    So `SELECT 'a|b' ...`, `LIKE '%|%'` and `a || b` stay in the query. A bitwise `|` with
+    no format after it would read as the format (an unknown-format error): write
+    bitwise_or(a, b)."""
+    cut, quote, i = None, None, 0
+    while i < len(text):
+        char = text[i]
+        if quote:
+            if char == quote:
+                if text[i + 1 : i + 2] == quote:
+                    i += 1  # '' inside '...': an escaped quote
+                else:
+                    quote = None
+        elif char in "'\"":
+            quote = char
+        elif char == "|":
+            if text[i + 1 : i + 2] == "|":
+                i += 1  # SQL's || (string concatenation)
+            else:
+                cut = i
+        i += 1
+    if cut is None:
+        return text, None
+    return text[:cut], text[cut + 1 :]
 
 
 def resolve(ref: ValueRef, queries: dict) -> ValueRef:
@@ -133,9 +155,10 @@ def evaluate_sql(ref: ValueRef, data_dir, package, spill_dir=None) -> tuple[str,
 
 
 def evaluate(ref: ValueRef, data_dir, package=None, tables=None) -> str:
-    """Compute and format the value. `package` maps CSV names to their metadata (as_of, sources)."""
-    if ref.sql is not None:
-        return evaluate_sql(ref, data_dir, package)[0]
+    """Compute and format a CSV value. `package` maps CSV names to their metadata (as_of,
+    sources). A `sql` value is evaluate_sql's (one path, with DuckDB's spill folder)."""
+    if ref.verb == "sql":
+        raise ValueError("a sql value is computed by evaluate_sql")
     if ref.verb in META:
         return _meta(ref, data_dir, package, tables)
     table = _load(ref.file, data_dir, tables)

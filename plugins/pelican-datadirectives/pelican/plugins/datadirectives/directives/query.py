@@ -18,14 +18,10 @@ block's `sql:` line. A name belongs to its page; two blocks of one page may not 
 
 from __future__ import annotations
 
-import re
-
 from ..errors import DirectiveError
 from ..options import REQUIRED, text
-from ..sql import check_sql
+from ..sql import NAME, check_sql
 from .base import Context, Directive, Rendered
-
-NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 def query_name(value) -> str:
