@@ -558,3 +558,42 @@ def test_the_query_name_rule_has_one_home():
     from pelican.plugins.datadirectives.directives import query
 
     assert values.NAME is sql_module.NAME is query.NAME
+
+
+# -- named queries belong to one conversion of their page --------------------------------------
+
+
+def test_named_queries_do_not_outlive_a_build_in_the_same_process(tmp_path, data):
+    # One Renderer serves every run of a Pelican instance (`pelican --autoreload`): a page's
+    # queries are those its current text defines, not those an earlier run saw.
+    from pelican import Pelican
+    from tiny_site import fatal_errors, site_settings
+
+    site = sql_site(tmp_path, data, NAMED)
+    article = site / "content" / "article.md"
+    with fatal_errors():
+        pelican = Pelican(site_settings(site))
+        pelican.run()
+        assert value_spans(article_html(site / "output"))[0] == ("counts.csv", "8")
+        # A line inserted above the block moves it: the same query, not a second one.
+        article.write_text(article.read_text().replace("```query", "A new line.\n\n```query"))
+        pelican.run()
+        assert value_spans(article_html(site / "output"))[0] == ("counts.csv", "8")
+        # The block deleted: its name no longer resolves.
+        text = article.read_text()
+        article.write_text(text[: text.index("```query")] + text[text.index("Texas had") :])
+        with pytest.raises(RuntimeError) as ended:
+            pelican.run()
+    problems = ended.value.__context__.problems
+    assert [p.line for p in problems] == [7, 7]  # the two values of the paragraph
+    assert all("no query named 'texas_total' on this page" in p.message for p in problems)
+
+
+def test_a_query_no_value_prints_is_an_error(tmp_path, data):
+    unused = NAMED + "\n```query\nname: ohio_total\nsql: SELECT sum(total) FROM counts\n```\n"
+    [problem] = stopped(sql_site(tmp_path, data, unused)).problems
+    assert (problem.path, problem.line) == ("content/article.md", 16)  # its sql: line
+    assert str(problem) == (
+        "content/article.md:16: the query 'ohio_total' is printed by no value of this page, "
+        "so it is never run; print it with {{ sql ohio_total }}, or delete its ```query block"
+    )

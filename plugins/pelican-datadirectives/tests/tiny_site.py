@@ -6,6 +6,7 @@ theme; it has its own data/ folder and cache, and is built in-process with fatal
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
@@ -82,6 +83,24 @@ def make_site(
 def build(site: Path, fatal: bool = True, **overrides) -> Path:
     """Build the site in-process (with fatal errors, as the build tool does, unless
     `fatal=False`); return the output folder."""
+    with fatal_errors(fatal):
+        Pelican(site_settings(site, **overrides)).run()
+    return site / "output"
+
+
+@contextlib.contextmanager
+def fatal_errors(fatal: bool = True):
+    """Pelican's `--fatal errors` (an error log raises) inside the block, if `fatal`."""
+    if fatal:
+        FatalLogger.fatal_lvl = logging.ERROR  # what `--fatal errors` sets
+    try:
+        yield
+    finally:
+        FatalLogger.fatal_lvl = logging.CRITICAL + 1
+
+
+def site_settings(site: Path, **overrides) -> dict:
+    """The Pelican settings `build` uses for the site."""
     extra = (
         json.loads((site / "settings.json").read_text())
         if (site / "settings.json").exists()
@@ -108,13 +127,7 @@ def build(site: Path, fatal: bool = True, **overrides) -> Path:
             **overrides,
         }
     )
-    if fatal:
-        FatalLogger.fatal_lvl = logging.ERROR  # what `--fatal errors` sets
-    try:
-        Pelican(settings).run()
-    finally:
-        FatalLogger.fatal_lvl = logging.CRITICAL + 1
-    return output
+    return settings
 
 
 def article_html(output: Path) -> str:

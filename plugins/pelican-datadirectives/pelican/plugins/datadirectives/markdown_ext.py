@@ -128,7 +128,9 @@ class DataDirectivesExtension(Extension):
             VALUE_PRIORITY,
         )
         # After inline (20): every value has been read; report the page's faults together.
-        md.treeprocessors.register(ReportFaults(md, page), "datadirectives_faults", 19)
+        md.treeprocessors.register(
+            ReportFaults(md, self.renderer, page), "datadirectives_faults", 19
+        )
 
 
 class _Page:
@@ -173,6 +175,7 @@ class DirectivePreprocessor(Preprocessor):
     def run(self, lines: list[str]) -> list[str]:
         page = self.page
         page.start(current_source.get(), lines)
+        self.renderer.start_page(page.source)
         names = self.renderer.block_names
         text = "\n".join(lines)
         found = fences(text)
@@ -270,14 +273,18 @@ class ValueInlineProcessor(InlineProcessor):
 
 
 class ReportFaults(Treeprocessor):
-    """Raise every fault of the page at once; refuse values in the metadata header."""
+    """Raise every fault of the page at once; refuse values in the metadata header and
+    ```query blocks that no value printed."""
 
-    def __init__(self, md, page: _Page):
+    def __init__(self, md, renderer, page: _Page):
         super().__init__(md)
+        self.renderer = renderer
         self.page = page
 
     def run(self, root) -> None:
         page = self.page
+        if not page.errors:  # (a value that failed to read may have been a query's printer)
+            page.errors += self.renderer.unused_queries(page.source)
         for key, values in (getattr(self.md, "Meta", None) or {}).items():
             for value in values:
                 for m in VALUE.finditer(value):

@@ -45,6 +45,7 @@ class Records:
     cards: dict = field(default_factory=dict)  # source path -> Vega-Lite spec of its first chart
     printed: dict = field(default_factory=dict)  # (source, line, expr) -> text printed
     queries: dict = field(default_factory=dict)  # source -> {name: (SQL, line)} (```query)
+    printed_queries: dict = field(default_factory=dict)  # source -> names its values printed
     counts: Counter = field(default_factory=Counter)  # directive name -> times rendered
 
     @property
@@ -119,14 +120,33 @@ class Renderer:
             self.records.cards[source] = rendered.card
         return rendered.html
 
-    def _define_queries(self, rendered: Rendered, source: str, line: int) -> None:
-        """Note the named queries a block defines for its page ({{ sql name }} values).
+    def start_page(self, source: str) -> None:
+        """A conversion of `source` begins: forget the named queries an earlier conversion
+        defined (one Renderer serves every build of a process: `pelican --autoreload`, a
+        reused Pelican; a page set converts one file once per page)."""
+        self.records.queries[source] = {}
+        self.records.printed_queries[source] = set()
 
-        A page set converts one file many times, so a name defined again at the same line
-        is that block again (its latest text wins); at another line it is a second block."""
+    def unused_queries(self, source: str) -> list[DirectiveError]:
+        """A located error for each ```query block of the page that no value printed: a
+        query nobody prints is never run, so its faults would go unseen."""
+        printed = self.records.printed_queries.get(source, set())
+        return [
+            DirectiveError(
+                f"the query {name!r} is printed by no value of this page, so it is never run",
+                fix=f"print it with {{{{ sql {name} }}}}, or delete its ```query block",
+                path=source,
+                line=line,
+            )
+            for name, (_, line) in sorted(self.records.queries.get(source, {}).items())
+            if name not in printed
+        ]
+
+    def _define_queries(self, rendered: Rendered, source: str, line: int) -> None:
+        """Note the named queries a block defines for its page ({{ sql name }} values)."""
         page = self.records.queries.setdefault(source, {})
         for name, query in rendered.queries.items():
-            if name in page and page[name][1] != line:
+            if name in page:
                 raise DirectiveError(
                     f"name: a query named {name!r} is defined on line {page[name][1]} already",
                     fix="give each query of a page its own name",
@@ -195,6 +215,8 @@ class Renderer:
             return self._corrections_link(words.removeprefix("corrections").strip())
         directive = self.directives["value"]
         ref = directive.resolve(directive.parse(expr), self.records.queries.get(source, {}))
+        if ref.name is not None:
+            self.records.printed_queries.setdefault(source, set()).add(ref.name)
         try:
             value = self._value(directive, ref)
         except DirectiveError as exc:

@@ -13,7 +13,8 @@ The block shows nothing on the page: it keeps a long query out of the sentence, 
 reads as prose. It is only checked here (a name, the text of one query); the query runs when a
 value prints it, with every rule of a `{{ sql SELECT ... }}` value (one row of one column,
 cached by its text and the resources it mentions), and a fault in it is reported at this
-block's `sql:` line. A name belongs to its page; two blocks of one page may not share one.
+block's `sql:` line. A name belongs to its page; two blocks of one page may not share one, and
+a block that no value of its page prints is an error (Renderer.unused_queries).
 """
 
 from __future__ import annotations
