@@ -175,7 +175,8 @@ class DirectivePreprocessor(Preprocessor):
     def run(self, lines: list[str]) -> list[str]:
         page = self.page
         page.start(current_source.get(), lines)
-        self.renderer.start_page(page.source)
+        # Optional hooks (the Renderer has them; a renderer that defines no queries need not).
+        getattr(self.renderer, "start_page", lambda source: None)(page.source)
         names = self.renderer.block_names
         text = "\n".join(lines)
         found = fences(text)
@@ -284,7 +285,7 @@ class ReportFaults(Treeprocessor):
     def run(self, root) -> None:
         page = self.page
         if not page.errors:  # (a value that failed to read may have been a query's printer)
-            page.errors += self.renderer.unused_queries(page.source)
+            page.errors += getattr(self.renderer, "unused_queries", lambda source: [])(page.source)
         for key, values in (getattr(self.md, "Meta", None) or {}).items():
             for value in values:
                 for m in VALUE.finditer(value):
