@@ -53,6 +53,14 @@ def test_every_setting_is_documented():
     assert documented == set(settings.DEFAULTS)
 
 
+def test_the_plugin_readme_lists_every_setting():
+    # The plugin's README is what a newsroom reusing the plugin reads first.
+    readme = (ROOT / "plugins" / "pelican-datadirectives" / "README.md").read_text(encoding="utf-8")
+    assert set(re.findall(r"^\| `([A-Z_]+)` \|", readme, re.M)) == set(settings.DEFAULTS)
+    # A shell reads PELICANOPTS=--fatal errors as PELICANOPTS=--fatal and a command `errors`.
+    assert not re.search(r"PELICANOPTS=[^\"']", readme)
+
+
 def examples():
     for doc in DOCS:
         if doc.exists():
