@@ -188,6 +188,27 @@ def test_a_map_made_interactive_has_no_region_file(tmp_path):
     assert "data-dd-regions" not in html and 'class="dd-spec"' in html
 
 
+def test_interactive_false_leaves_the_static_map_without_explorer(tmp_path):
+    """docs/directives.md: `interactive: false` is the static SVG only, and no script for it
+    (the loader is put on a page only for a live chart or a region file)."""
+    chart = CHART.replace("tooltip:", "interactive: false\ntooltip:")
+    out = build(make_site(tmp_path, chart, csvs={"c.csv": CSV}))
+    html = article_html(out)
+    assert 'class="dd-figure dd-chart"' in html
+    assert "data-dd-regions" not in html and 'class="dd-spec"' not in html
+    assert not list(out.rglob("figures/*.json"))
+
+
+def test_a_site_with_interactive_off_has_no_map_explorer(tmp_path):
+    site = make_site(
+        tmp_path, CHART, csvs={"c.csv": CSV}, settings={"DATA_DIRECTIVES": {"INTERACTIVE": False}}
+    )
+    out = build(site)
+    html = article_html(out)
+    assert 'class="dd-figure dd-chart"' in html and "data-dd-regions" not in html
+    assert not list(out.rglob("figures/*.json"))
+
+
 def test_charts_that_are_not_maps_carry_no_region_file(tmp_path):
     chart = (
         "```chart\ndata: months.csv\nmark: line\nx: month:T\ny: total:Q\ntitle: T\n"
@@ -195,7 +216,7 @@ def test_charts_that_are_not_maps_carry_no_region_file(tmp_path):
     )
     out = build(make_site(tmp_path, chart))
     assert "data-dd-regions" not in article_html(out)
-    assert not list(out.rglob("*.json")) or not list(out.rglob("figures/*.json"))
+    assert not list(out.rglob("figures/*.json"))
 
 
 def test_a_presence_map_tells_states_with_a_row_from_those_without():
@@ -208,3 +229,15 @@ def test_a_presence_map_tells_states_with_a_row_from_those_without():
     assert by_name["Ohio"] == [None]  # no row
     assert [data["regions"][i][0] for i in data["order"][:2]] == ["Florida", "Texas"]
     assert sorted(data["order"]) == list(range(51))  # each region once
+
+
+def test_a_county_map_with_no_placed_county_has_no_region_file(tmp_path):
+    """Nothing to explore (every row lacks a drawable county): no region file, no explorer,
+    rather than an explorer whose first region is undefined."""
+    frame = pd.DataFrame({"state": ["Florida"], "county_fips": [None], "agreements": [157]})
+    opts = {"mark": "map", "county": "county_fips", "state": "state"}
+    chart = prepare_chart(check_chart_options(opts), frame)
+    assert chart.mark.regions(chart, chart.rows, {}) is None
+    csv = "state,county,county_fips,agreements\nFlorida,No county listed,,157\n"
+    html = article_html(build(make_site(tmp_path, CHART, csvs={"c.csv": csv})))
+    assert 'class="dd-figure dd-chart"' in html and "data-dd-regions" not in html

@@ -302,7 +302,8 @@ class MapMark(Mark):
         vl-convert's own output). Each is [name, value per label...]: the values the data
         table shows for that row (`rows` and `formats`, the table's), "" where the row has
         none; a region without a row is [name, null] and the explorer says `empty` for it.
-        `order` is the reading order for Home and End: the data table's, then the rest."""
+        `order` is the reading order for Home and End: the data table's, then the rest.
+        None when the map draws no region to explore (no script for it then)."""
         s: MapState = chart.state
         topo = parsed(s.shapes)
         encs: list[Enc] = []
@@ -337,6 +338,8 @@ class MapMark(Mark):
             if e.type not in "NO"
             or any(str(r.get(e.field)) not in names for _, r in by_key.values())
         ]
+        if not shapes:
+            return None  # nothing drawn to explore (a county map with no placed county)
         out, order, rest = [], [], []
         for key, name in shapes:
             hit = by_key.get(key)

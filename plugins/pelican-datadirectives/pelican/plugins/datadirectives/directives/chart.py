@@ -94,7 +94,9 @@ class ChartDirective(Directive):
         href, full, files = ctx.downloads(opts, fig_id, rows, columns)
         live = live_spec(opts, chart.mark, vl, config)
         # A static map's regions, for the lazily loaded map explorer (a live chart has its own).
-        regions = None if live else chart.mark.regions(chart, rows, date_formats(rows))
+        # 'interactive: false' (or INTERACTIVE: False) means the static SVG and no script.
+        off = opts["interactive"] is False or not config.interactive
+        regions = None if live or off else chart.mark.regions(chart, rows, date_formats(rows))
         explore = ""
         if regions:
             name = f"figures/{fig_id}-{hashlib.sha256(regions.encode()).hexdigest()[:8]}.json"
