@@ -102,6 +102,26 @@ STILL = """async () => {
     while (y !== scrollY) { y = scrollY; await new Promise(r => setTimeout(r, 250)); }
     return y;
 }"""
+# Scroll the map into view; a point in region `a`, and one in the first of regions `bs` that
+# has one: [x, y, index].
+TWO_POINTS = """([fid, mark, a, bs]) => {
+    const svg = document.querySelector(`#${fid} .dd-graphic svg:not(.dd-narrow)`);
+    svg.scrollIntoView({block: 'center', behavior: 'instant'});
+    const paths = [...svg.querySelectorAll('g.mark-shape')[mark].children]
+        .filter(c => c.localName === 'path');
+    const at = (i) => {
+        const p = paths[i], b = p.getBoundingClientRect();
+        for (const fy of [0.5, 0.4, 0.6, 0.3, 0.7])
+            for (const fx of [0.5, 0.4, 0.6, 0.3, 0.7]) {
+                const x = b.left + b.width * fx, y = b.top + b.height * fy;
+                if (document.elementFromPoint(x, y) === p) return [x, y, i];
+            }
+        return null;
+    };
+    return [at(a), bs.map(at).find(Boolean)];
+}"""
+RINGS = """(fid) => [...document.querySelectorAll(`#${fid} .dd-map-ring`)]
+    .map(r => r.getAttribute('display'))"""
 TIP = """() => {
     const t = document.querySelector('.dd-map-tip');
     return t && !t.hidden ? t.innerText : null;
@@ -177,6 +197,11 @@ def test_hover_shows_the_region_and_its_numbers(
     svg = page.locator(f"#{fid} .dd-graphic svg:not(.dd-narrow)")
     assert svg.get_attribute("tabindex") == "0"
     assert svg.get_attribute("role") == "application"
+    assert svg.get_attribute("aria-roledescription") == "map"  # set by the loader
+    hint = page.locator(f"#{fid}-keys")
+    assert hint.get_attribute("hidden") is not None  # read only as the description
+    assert "Escape hides" in hint.text_content()
+    assert f"{fid}-keys" in svg.get_attribute("aria-describedby").split()
     page.evaluate(SCROLL_THROUGH)
     monitor.wait_quiet(page)
     assert not [u for u in page.requests if EXPLORER_REQUEST.search(u)]
@@ -196,7 +221,14 @@ def test_hover_shows_the_region_and_its_numbers(
     ring = page.evaluate(f"""() => [...document.querySelectorAll('#{fid} .dd-map-ring')]
         .map(r => r.getAttribute('display'))""")
     assert ring == [None, None]
+    # Escape hides a hover tooltip and its ring though focus is not on the map (WCAG 1.4.13).
+    assert page.evaluate("() => document.activeElement.localName") != "svg"
+    page.keyboard.press("Escape")
+    assert page.evaluate(TIP) is None
+    assert page.evaluate(RINGS, fid) == ["none", "none"]
     # Leaving the map hides the tooltip.
+    page.mouse.move(point[0] + 1, point[1])
+    page.wait_for_function(TIP)
     page.mouse.move(2, 2)
     page.wait_for_function(f"() => !({TIP})()")
     finish(context, monitor, page)
@@ -231,7 +263,14 @@ def test_a_tap_on_a_phone_shows_the_region(
         "([fid, text]) => document.querySelector(`#${fid} .dd-map-live`)?.textContent === text",
         arg=[fid, spoken(data, i)],
     )
+    # A scroll hides the tooltip and the ring (they pointed at where the tap was).
+    page.evaluate("() => scrollBy({top: 40, behavior: 'instant'})")
+    page.wait_for_function(f"() => !({TIP})()")
+    assert page.evaluate(RINGS, fid) == ["none", "none"]
     # A tap outside the map closes it.
+    point = page.evaluate(POINT_IN_REGION, [fid, data["mark"], i])
+    page.touchscreen.tap(*point)
+    page.wait_for_function(TIP)
     page.touchscreen.tap(5, 5)
     page.wait_for_function(f"() => !({TIP})()")
     finish(context, monitor, page)
@@ -255,7 +294,7 @@ def test_the_keyboard_moves_between_regions(
         f"() => document.activeElement === document.querySelector('#{fid} .dd-graphic "
         "svg:not(.dd-narrow)')"
     )
-    # Focus shows the first region in the data table's order, and says it.
+    # Focus shows the first region in `order` (the data table's first row), and says it.
     page.wait_for_function(
         "([fid, text]) => document.querySelector(`#${fid} .dd-map-live`)?.textContent === text",
         arg=[fid, spoken(data, order[0])],
@@ -289,13 +328,13 @@ def test_the_keyboard_moves_between_regions(
     y = page.evaluate(STILL)  # (the site scrolls smoothly: wait until it rests)
     page.keyboard.press("ArrowDown")
     assert page.evaluate(STILL) == y
-    # Escape leaves the map: focus goes, tooltip and ring go.
+    # Escape hides the tooltip and ring; focus stays on the map; Tab then leaves it.
     page.keyboard.press("Escape")
-    assert page.evaluate("() => document.activeElement.localName") != "svg"
+    assert page.evaluate("() => document.activeElement.localName") == "svg"
     assert page.evaluate(TIP) is None
-    rings = page.evaluate(f"""() => [...document.querySelectorAll('#{fid} .dd-map-ring')]
-        .map(r => r.getAttribute('display'))""")
-    assert rings == ["none", "none"]
+    assert page.evaluate(RINGS, fid) == ["none", "none"]
+    page.keyboard.press("Tab")
+    assert page.evaluate("() => document.activeElement.localName") != "svg"
     finish(context, monitor, page)
 
 
@@ -361,8 +400,81 @@ def test_a_map_whose_regions_fail_to_load_stays_the_static_picture(
         ".getAttribute('role') === 'img'",
         arg=fid,
     )
-    assert svg.get_attribute("tabindex") == "-1"  # no longer a Tab stop
+    assert svg.get_attribute("tabindex") is None  # no longer a Tab stop, nor click-focusable
+    assert page.locator(f"#{fid}-keys").count() == 0  # the key hint is gone
+    assert f"{fid}-keys" not in (svg.get_attribute("aria-describedby") or "")
     assert page.evaluate(TIP) is None
-    assert any("dd-map" in w for w in warnings), warnings
+    # More events on the dead map: still one warning, from one place, naming the map.
+    page.mouse.move(2, 2)
+    page.mouse.move(*page.evaluate(POINT_IN_REGION, [fid, data["mark"], i]))
+    page.wait_for_timeout(300)
+    assert len(warnings) == 1 and fid in warnings[0] and "static" in warnings[0], warnings
     assert not errors
     context.close()
+
+
+def test_an_earlier_chart_failure_does_not_silence_a_map_failure(browser, root_server):
+    """The chart runtime's warning and a map's are separate: each failure is reported."""
+    url, fid, *_ = MAPS[0]
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    warnings = []
+    page.on("console", lambda m: warnings.append(m.text) if m.type == "warning" else None)
+    page.route("**/dd-runtime.*.js", lambda route: route.fulfill(status=404, body="gone"))
+    page.route("**/data/figures/*.json", lambda route: route.fulfill(status=404, body="gone"))
+    page.goto(root_server.url + url)
+    page.wait_for_load_state("networkidle")
+    page.evaluate(SCROLL_THROUGH)  # wakes the live charts: their runtime fails
+    for _ in range(20):
+        if any(w.startswith("dd-chart") for w in warnings):
+            break
+        page.wait_for_timeout(100)
+    assert any(w.startswith("dd-chart") for w in warnings), warnings
+    focus_title(page, fid)
+    page.keyboard.press("Tab")  # wakes the map: its regions fail
+    page.wait_for_function(
+        "(fid) => document.querySelector(`#${fid} .dd-graphic svg:not(.dd-narrow)`)"
+        ".getAttribute('role') === 'img'",
+        arg=fid,
+    )
+    assert [w for w in warnings if w.startswith("dd-map")] == [
+        w for w in warnings if fid in w
+    ]
+    assert len([w for w in warnings if fid in w]) == 1, warnings
+    context.close()
+
+
+def test_a_mouse_sweep_is_not_announced_region_by_region(browser, root_server, built_site):
+    """A hover is announced once the pointer rests; a sweep over many regions says only the
+    one it stops on (not a queue of every region crossed)."""
+    url, fid, _, _ = MAPS[2]  # the county map: many small regions
+    data = region_data(built_site, url, fid)
+    context, monitor, page = open_page(
+        browser, root_server, url, viewport={"width": 1280, "height": 900}
+    )
+    names = [r[0] for r in data["regions"]]
+    harris = names.index("Harris County, Texas")
+    east = [i for i, n in enumerate(names) if n.endswith((", Florida", ", Georgia"))]
+    start, end = page.evaluate(TWO_POINTS, [fid, data["mark"], harris, east])
+    page.mouse.move(*start[:2])
+    page.wait_for_function(TIP)
+    page.wait_for_function(
+        "(fid) => document.querySelector(`#${fid} .dd-map-live`)?.textContent", arg=fid
+    )
+    page.evaluate(
+        """(fid) => { window.__said = [];
+        new MutationObserver(() => window.__said.push(
+            document.querySelector(`#${fid} .dd-map-live`).textContent))
+          .observe(document.querySelector(`#${fid} .dd-map-live`),
+                   {childList: true, characterData: true, subtree: true}); }""",
+        fid,
+    )
+    # Sweep east in 30 quick steps, crossing many counties, to rest on one.
+    page.mouse.move(*end[:2], steps=30)
+    last = page.evaluate(TIP).splitlines()[0]
+    assert last == names[end[2]]
+    page.wait_for_function("() => window.__said.length > 0")
+    page.wait_for_timeout(500)
+    said = page.evaluate("() => window.__said")
+    assert said == [spoken(data, names.index(last))], said
+    finish(context, monitor, page)

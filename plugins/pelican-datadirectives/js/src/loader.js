@@ -13,9 +13,11 @@
  * handed to it; if either fails to load, the static SVG stays.
  *
  * Static maps that can be explored (figures with data-dd-regions) get their SVG made one Tab
- * stop (tabindex, role="application", a hint for screen readers) on arrival; the map
- * explorer (data-dd-explorer) and the map's region data are fetched only when the reader
- * points at, taps or tabs to the map. Until then, and if they fail, the map is the picture.
+ * stop (tabindex, role="application", aria-roledescription="map", described by the hidden
+ * key hint the build wrote) on arrival; the map explorer (data-dd-explorer), the map's region data and
+ * the chart theme (its tooltip colours) are fetched only when the reader points at, taps or
+ * tabs to the map. Until then the map is the picture; if they fail, it is the picture again
+ * (no Tab stop, no hint) and one console warning per map says why.
  */
 (function () {
   var me = document.currentScript;
@@ -26,7 +28,8 @@
   var explorer = null;
   var themeSrc = me.getAttribute("data-dd-theme");
   var runtime = null;
-  var warned = false;
+  var theme = null;
+  var warned = false; // the chart runtime's warning (a map's failure warns on its own)
   var seen = new WeakSet();
   var figures = [];
 
@@ -34,7 +37,7 @@
     if (seen.has(figure)) return;
     seen.add(figure);
     io.unobserve(figure);
-    runtime = runtime || Promise.all([import(url), themeSrc ? loadTheme() : null]);
+    runtime = runtime || Promise.all([import(url), loadTheme()]);
     runtime.then(
       function (loaded) { loaded[0].enhance(figure, loaded[1]); },
       function (err) {
@@ -45,10 +48,12 @@
   }
 
   function loadTheme() {
-    return fetch(new URL(themeSrc, document.baseURI)).then(function (r) {
+    if (!themeSrc) return Promise.resolve(null);
+    theme = theme || fetch(new URL(themeSrc, document.baseURI)).then(function (r) {
       if (!r.ok) throw new Error("chart theme: HTTP " + r.status);
       return r.json();
     });
+    return theme;
   }
 
   var io = new IntersectionObserver(function (entries) {
@@ -59,29 +64,33 @@
 
   function startMap(figure) {
     var svg = figure.querySelector(".dd-graphic svg:not(.dd-narrow)");
-    if (!svg || !explorerSrc) return;
-    var hint = document.createElement("p");
-    hint.id = figure.id + "-keys";
-    hint.className = "dd-visually-hidden";
-    hint.textContent = "Arrow keys move between places, Escape leaves the map.";
-    figure.appendChild(hint);
-    var desc = svg.getAttribute("aria-describedby");
+    // The key hint (p[hidden], written by the build) is read only as the map's description.
+    var hint = document.getElementById(figure.id + "-keys");
+    if (!svg || !hint || !explorerSrc) return;
+    var desc = svg.getAttribute("aria-describedby"); // the figure's description
     function set(tabindex, role, more) {
       svg.setAttribute("tabindex", tabindex);
       svg.setAttribute("role", role);
       svg.setAttribute("aria-describedby", desc + more);
     }
     set(0, "application", " " + hint.id);
+    svg.setAttribute("aria-roledescription", "map"); // kept if it stays a picture
     // Every event before the explorer is ready is handed over in order, then it listens itself;
     // if it fails, the map is the static picture again.
+    var failed = false;
     function wake(e) {
       explorer = explorer || import(new URL(explorerSrc, document.baseURI).href);
-      explorer.then(function (m) { return m.explore(figure, svg, e); }).then(done, function (err) {
-        done();
-        set(-1, "img", "");
-        if (!warned) console.warn("dd-map: the map explorer did not load;", err);
-        warned = true;
-      });
+      var loaded = Promise.all([explorer, loadTheme().catch(function () { return null; })]);
+      loaded.then(function (m) { return m[0].explore(figure, svg, e, m[1]); }).then(done, fail);
+    }
+    function fail(err) {
+      done();
+      if (failed) return; // events queued before the failure: one warning per map
+      failed = true;
+      set(0, "img", "");
+      svg.removeAttribute("tabindex");
+      hint.remove();
+      console.warn("dd-map: " + figure.id + " stays a static picture;", err);
     }
     function done() { MAP_EVENTS.forEach(function (t) { svg.removeEventListener(t, wake); }); }
     MAP_EVENTS.forEach(function (t) { svg.addEventListener(t, wake); });

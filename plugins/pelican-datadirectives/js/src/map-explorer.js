@@ -11,9 +11,18 @@
  * - hover or tap a region: a tooltip with its name and numbers, a ring around it;
  * - the map is one Tab stop (the loader gave its SVG tabindex="0" and role="application"):
  *   arrow keys move to the nearest region in that direction, Home/End to the first/last in
- *   the data table's order, Escape leaves the map;
- * - every change is also written to a polite aria-live region, so a screen reader hears the
- *   same text as the tooltip shows.
+ *   `order` (the data table's rows, then the regions without a row), Escape hides the
+ *   tooltip and ring and keeps focus on the map (Tab leaves as usual); Escape anywhere on the
+ *   page hides a tooltip the mouse opened (WCAG 1.4.13);
+ * - a keyboard move or a tap is also written to a polite aria-live region, so a screen reader
+ *   hears the same text as the tooltip shows; a mouse hover is written only once the pointer
+ *   rests on a region (HOVER_REST_MS), so a sweep across the map does not queue a stream.
+ *   Touch and pen moves are ignored (a drag is the start of a scroll); a cancelled touch
+ *   (the scroll took over) clears what its pointerdown showed.
+ *
+ * Colours are the chart theme's tooltip colours (the JSON the loader fetches for the chart
+ * runtime, `tooltip.light` / `tooltip.dark`), so the map's tooltip matches a live chart's;
+ * without a theme, the system colours. The font is the page's own (inherited).
  *
  * Strict CSP: no inline script or style attribute; the explorer's rules are one constructed
  * stylesheet (CSSOM, document.adoptedStyleSheets), positions are set through element.style.
@@ -23,6 +32,7 @@
 
 const SVG_NS = "http://www.w3.org/2000/svg";
 const maps = new WeakMap(); // figure -> Explorer (or the promise of one)
+const HOVER_REST_MS = 300; // a hover is announced once the pointer rests this long
 let tip = null; // one tooltip element for the page
 let sheetAdded = false;
 let current = null; // the explorer whose tooltip is showing
@@ -33,11 +43,13 @@ let current = null; // the explorer whose tooltip is showing
 // graphic clips what overflows it on phones. A tap focuses the map without that outline.
 const CSS = `
 .dd-map-ring{fill:none;pointer-events:none;stroke-linejoin:round;vector-effect:non-scaling-stroke}
-.dd-map-ring-halo{stroke:#fff;stroke-width:5px}
-.dd-map-ring-line{stroke:#111;stroke-width:2.5px}
+.dd-map-ring-halo{stroke:var(--dd-map-bg-light,Canvas);stroke-width:5px}
+.dd-map-ring-line{stroke:var(--dd-map-fg-light,CanvasText);stroke-width:2.5px}
 .dd-map-tip{position:fixed;z-index:1000;pointer-events:none;max-width:18rem;padding:.4rem .6rem;
-border:1px solid #767676;border-radius:4px;background:#fff;color:#111;
-font:.8125rem/1.35 Inter,system-ui,sans-serif;box-shadow:0 2px 6px rgba(0,0,0,.2);left:0;top:0}
+border:1px solid var(--dd-map-border-light,GrayText);border-radius:4px;
+background:var(--dd-map-bg-light,Canvas);color:var(--dd-map-fg-light,CanvasText);
+font-family:inherit;font-size:.8125rem;line-height:1.35;box-shadow:0 2px 6px rgba(0,0,0,.2);
+left:0;top:0}
 .dd-map-tip[hidden]{display:none}
 .dd-map-tip b{display:block}
 .dd-map-live{position:absolute;width:1px;height:1px;margin:-1px;padding:0;overflow:hidden;
@@ -46,19 +58,31 @@ svg.dd-exploring{cursor:default}
 svg.dd-exploring:focus:not(:focus-visible){outline:none}
 svg.dd-exploring:focus-visible{outline-offset:-3px}
 @media (prefers-color-scheme:dark){
-.dd-map-ring-halo{stroke:#111}.dd-map-ring-line{stroke:#fff}
-.dd-map-tip{background:#1e2022;color:#e8e8e8;border-color:#a8a8a8}}
+.dd-map-ring-halo{stroke:var(--dd-map-bg-dark,Canvas)}
+.dd-map-ring-line{stroke:var(--dd-map-fg-dark,CanvasText)}
+.dd-map-tip{background:var(--dd-map-bg-dark,Canvas);color:var(--dd-map-fg-dark,CanvasText);
+border-color:var(--dd-map-border-dark,GrayText)}}
 @media (forced-colors:active){
 .dd-map-ring-halo{stroke:Canvas}.dd-map-ring-line{stroke:Highlight}
 .dd-map-tip{background:Canvas;color:CanvasText;border-color:CanvasText;forced-color-adjust:none}}
 `;
 
-function addSheet() {
+function addSheet(theme) {
   if (sheetAdded) return;
   sheetAdded = true;
   const sheet = new CSSStyleSheet();
   sheet.replaceSync(CSS);
   document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
+  // The theme's tooltip colours per scheme, as custom properties the rules above read.
+  const colours = theme && theme.tooltip;
+  if (!colours) return;
+  const style = document.documentElement.style; // the CSSOM: allowed by style-src 'self'
+  for (const scheme of ["light", "dark"]) {
+    const c = colours[scheme] || {};
+    if (c.background) style.setProperty(`--dd-map-bg-${scheme}`, c.background);
+    if (c.color) style.setProperty(`--dd-map-fg-${scheme}`, c.color);
+    if (c.border) style.setProperty(`--dd-map-border-${scheme}`, c.border);
+  }
 }
 
 function tooltip() {
@@ -70,10 +94,17 @@ function tooltip() {
   document.body.appendChild(tip);
   // A tooltip placed at a pointer no longer points at anything once the page scrolls under
   // it (a touch scroll after a tap): hide it. One placed by the keyboard follows its region.
+  // The ring goes with it.
   addEventListener("scroll", () => {
     if (current && current.active >= 0 && !current.at) current.place();
+    else if (current) current.clear();
     else tip.hidden = true;
   }, { passive: true });
+  // Escape anywhere hides a tooltip the mouse opened (WCAG 1.4.13: dismissable without
+  // moving the pointer); the focused map handles its own Escape.
+  document.addEventListener("keydown", (e) => {
+    if (e.key === "Escape" && current && current.svg !== document.activeElement) current.clear();
+  });
   return tip;
 }
 
@@ -92,11 +123,14 @@ class Explorer {
     figure.appendChild(this.live);
     this.born = performance.now(); // a live region just added may miss its first change
     this.timer = 0;
+    this.rest = 0; // the pending hover announcement
     this.ring = [this.ringPath("dd-map-ring-halo"), this.ringPath("dd-map-ring-line")];
     svg.classList.add("dd-exploring");
     svg.setAttribute("aria-roledescription", "map");
     svg.addEventListener("pointermove", (e) => this.onPointer(e));
     svg.addEventListener("pointerdown", (e) => this.onPointer(e));
+    svg.addEventListener("pointerup", (e) => this.onPointer(e));
+    svg.addEventListener("pointercancel", () => this.clear()); // a touch became a scroll
     svg.addEventListener("pointerleave", (e) => { if (e.pointerType === "mouse") this.clear(); });
     svg.addEventListener("keydown", (e) => this.onKey(e));
     svg.addEventListener("focus", () => this.onFocus());
@@ -131,7 +165,10 @@ class Explorer {
     return { name: row[0], lines };
   }
 
-  show(i, at) {
+  /** Show region i (ring, tooltip); `at` is the pointer event that chose it (the tooltip goes
+   * beside it), `speak` when the live region says it: "now", "rest" (a hover: once the
+   * pointer has rested on it) or "no". */
+  show(i, at, speak = "now") {
     const changed = i !== this.active;
     this.active = i;
     this.at = at ? { clientX: at.clientX, clientY: at.clientY } : null;
@@ -156,7 +193,11 @@ class Explorer {
       }));
     }
     this.place();
-    if (changed) this.say([`${name}.`, ...lines.map((l) => `${l}.`)].join(" "));
+    if (changed) clearTimeout(this.rest);
+    if (speak === "no" || (!changed && speak === "rest")) return;
+    const text = [`${name}.`, ...lines.map((l) => `${l}.`)].join(" ");
+    if (speak === "rest") this.rest = setTimeout(() => this.say(text), HOVER_REST_MS);
+    else this.say(text);
   }
 
   /** Put the tooltip beside the pointer, or under the active region, inside the viewport. */
@@ -189,6 +230,7 @@ class Explorer {
   }
 
   clear() {
+    clearTimeout(this.rest);
     this.active = -1;
     if (current === this) current = null;
     for (const r of this.ring) r.setAttribute("display", "none");
@@ -196,12 +238,20 @@ class Explorer {
   }
 
   onPointer(e) {
+    const mouse = e.pointerType === "mouse";
+    if (e.type === "pointermove" && !mouse) return; // a touch drag is a scroll starting
+    if (e.type === "pointerup" && mouse) return; // the pointerdown (or the hover) showed it
     const i = this.index.get(e.target);
     if (i === undefined) {
-      if (e.type === "pointerdown" || e.pointerType === "mouse") this.clear();
+      if (e.type !== "pointerup") this.clear();
       return;
     }
-    this.show(i, e);
+    // A touch or pen says the region when it lifts (a tap), not when it lands: a landing
+    // that turns into a scroll is cancelled (pointercancel) and says nothing.
+    let speak = "now";
+    if (e.type === "pointermove") speak = "rest";
+    else if (e.type === "pointerdown" && !mouse) speak = "no";
+    this.show(i, e, speak);
   }
 
   onFocus() {
@@ -253,9 +303,9 @@ class Explorer {
     } else if (e.key === "End") {
       next = order[order.length - 1];
     } else if (e.key === "Escape") {
+      // Hide the tooltip and ring; focus stays on the map (Tab leaves it as usual).
       e.preventDefault();
       this.clear();
-      this.svg.blur();
       return;
     }
     if (next === -2) return;
@@ -264,44 +314,41 @@ class Explorer {
   }
 }
 
-async function setUp(figure, svg) {
+async function setUp(figure, svg, theme) {
   const src = figure.getAttribute("data-dd-regions");
   const response = await fetch(new URL(src, document.baseURI));
   if (!response.ok) throw new Error(`map regions: HTTP ${response.status}`);
   const data = await response.json();
+  if (!data.regions || !data.regions.length) throw new Error("map regions: none to explore");
   const groups = svg.querySelectorAll("g.mark-shape");
   const group = groups[data.mark];
   const paths = group ? [...group.children].filter((c) => c.localName === "path") : [];
   if (paths.length !== data.regions.length) {
     throw new Error(`the map draws ${paths.length} regions, its data lists ${data.regions.length}`);
   }
-  addSheet();
+  addSheet(theme);
   return new Explorer(figure, svg, data, paths);
 }
 
 /**
  * Make the map in `figure` explorable; `event` is what woke it (its first pointer position
- * or focus is honoured once the data is in). Safe to call more than once.
+ * or focus is honoured once the data is in); `theme` is the chart theme (or null). Safe to
+ * call more than once. Rejects if the map cannot be explored: the caller (the loader) warns,
+ * once, and turns the map back into the static picture.
  */
-export async function explore(figure, svg, event) {
+export async function explore(figure, svg, event, theme) {
   let ready = maps.get(figure);
   if (!ready) {
-    ready = setUp(figure, svg);
+    ready = setUp(figure, svg, theme);
     maps.set(figure, ready);
   }
-  let explorer;
-  try {
-    explorer = await ready;
-  } catch (err) {
-    console.warn(`dd-map: ${figure.id || "a map"} stays static:`, err);
-    throw err;
-  }
+  const explorer = await ready;
   if (!event) return;
   if (event.type === "focusin") {
     if (document.activeElement === svg) explorer.onFocus();
   } else if (event.type === "pointerdown" || svg.matches(":hover")) {
     const target = document.elementFromPoint(event.clientX, event.clientY);
     const i = explorer.index.get(target);
-    if (i !== undefined) explorer.show(i, event);
+    if (i !== undefined) explorer.show(i, event, event.type === "pointerdown" ? "now" : "rest");
   }
 }

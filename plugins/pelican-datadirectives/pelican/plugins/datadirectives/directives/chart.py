@@ -125,6 +125,7 @@ class ChartDirective(Directive):
             chart.mark.figure_html(chart, figure.escape),
             f'<p class="dd-desc dd-visually-hidden" id="{fig_id}-desc">'
             f"{figure.escape(opts['description'])}</p>",
+            keys_hint(fig_id) if explore else "",
             live,
             figure.meta(source, as_of, notes or None, href, full),
             data_table,
@@ -132,6 +133,19 @@ class ChartDirective(Directive):
         ]
         card = {**vl, "title": {"text": opts["title"], "subtitle": f"Source: {source}"}}
         return Rendered("".join(parts), tuple(ctx.data_files(opts)), card, files)
+
+
+# The map explorer's key hint: hidden, read only as the map's description once the loader
+# makes the map a Tab stop (it adds the id to the SVG's aria-describedby). Written here, not
+# by the loader, to keep the loader small.
+KEYS_HINT = (
+    "Arrow keys move between places, Home and End go to the first and last, "
+    "Escape hides the details."
+)
+
+
+def keys_hint(fig_id: str) -> str:
+    return f'<p hidden id="{fig_id}-keys">{KEYS_HINT}</p>'
 
 
 def drawings(
