@@ -437,9 +437,7 @@ def test_an_earlier_chart_failure_does_not_silence_a_map_failure(browser, root_s
         ".getAttribute('role') === 'img'",
         arg=fid,
     )
-    assert [w for w in warnings if w.startswith("dd-map")] == [
-        w for w in warnings if fid in w
-    ]
+    assert [w for w in warnings if w.startswith("dd-map")] == [w for w in warnings if fid in w]
     assert len([w for w in warnings if fid in w]) == 1, warnings
     context.close()
 
