@@ -17,6 +17,7 @@ import pytest
 import vl_convert
 from pelican.plugins.datadirectives.charts import check_chart_options, prepare_chart
 from pelican.plugins.datadirectives.charts.maps import class_label, county_classes
+from pelican.plugins.datadirectives.errors import DirectiveError
 from tiny_site import ROOT, article_html, build, make_site
 
 DATA = ROOT / "data"
@@ -39,6 +40,7 @@ def county_map():
     opts = {
         "mark": "map",
         "county": "county_fips",
+        "county_name": "county",
         "state": "state",
         "color": {"field": "agreements", "type": "Q", "title": "Agreements"},
         "tooltip": ["state:N", "county:N", "agencies:Q"],
@@ -62,7 +64,9 @@ def test_state_regions_are_in_the_order_of_the_svg_paths():
     assert data["mark"] == 0
     names = [r[0] for r in data["regions"]]
     assert drawn_names(chart.spec(640), None, "properties.name") == names
-    assert len(names) == 51 and names.index("Texas") != names.index("Florida")
+    # Each of the 50 states and DC once, by its full name.
+    assert len(set(names)) == len(names) == 51
+    assert {"Texas", "Florida", "District of Columbia", "Alaska", "Hawaii"} <= set(names)
 
 
 def test_county_regions_are_in_the_order_of_the_svg_paths():
@@ -91,7 +95,8 @@ def test_state_region_numbers_are_the_csvs():
     # A state without a row is listed by name only; the explorer says `empty` for it.
     missing = set(by_name) - set(drawn["state"])
     assert missing and all(by_name[m] == [None] for m in missing)
-    assert data["empty"] == "No agreements"
+    # A missing row is not a zero: the explorer does not say "No agreements" for it.
+    assert data["empty"] == "No row in the data"
     # Home/End follow the data table (its rows first, in its order), then the rest.
     order = [data["regions"][i][0] for i in data["order"]]
     assert order[: len(drawn)] == [r["state_code"] for r in chart.rows]
@@ -150,7 +155,7 @@ CSV = (
     "Florida,No county listed,,157\n"
 )
 CHART = (
-    "```chart\ndata: c.csv\nmark: map\ncounty: county_fips\nstate: state\n"
+    "```chart\ndata: c.csv\nmark: map\ncounty: county_fips\ncounty_name: county\nstate: state\n"
     "color: {field: agreements, type: Q, title: Agreements}\n"
     "tooltip: [county:N]\n"
     "title: Counties\ndescription: Map.\nsource: S\nas_of: 2026-05-18\n```\n"
@@ -241,3 +246,70 @@ def test_a_county_map_with_no_placed_county_has_no_region_file(tmp_path):
     csv = "state,county,county_fips,agreements\nFlorida,No county listed,,157\n"
     html = article_html(build(make_site(tmp_path, CHART, csvs={"c.csv": csv})))
     assert 'class="dd-figure dd-chart"' in html and "data-dd-regions" not in html
+
+
+def county_regions(rows: list[dict], **opts) -> dict:
+    frame = pd.DataFrame(rows)
+    base = {"mark": "map", "county": "county_fips", "state": "state", **opts}
+    chart = prepare_chart(check_chart_options(base), frame)
+    return json.loads(chart.mark.regions(chart, chart.rows, {}))
+
+
+def test_a_county_is_named_by_county_name_only_not_by_another_text_column():
+    """An agency column that starts with the county's name is not the county's name."""
+    rows = [
+        {
+            "state": "Texas",
+            "county": "Harris County",
+            "county_fips": "48201",
+            "agency": "Harris County Sheriff's Office",
+            "agreements": 12,
+        },
+    ]
+    data = county_regions(rows, tooltip=["agency:N", "agreements:Q"], county_name="county")
+    assert [r[0] for r in data["regions"]] == ["Harris County, Texas"]
+    assert len(data["labels"]) == 2  # the agency stays a value, not the name
+    # Without county_name: the shape's own name, never the agency's.
+    data = county_regions(rows, tooltip=["agency:N", "agreements:Q"])
+    assert [r[0] for r in data["regions"]] == ["Harris, Texas"]
+
+
+def test_independent_cities_are_told_from_counties_of_the_same_name():
+    rows = [
+        {"state": st, "county_fips": code, "agreements": 1}
+        for st, code in [
+            ("Maryland", "24005"),
+            ("Maryland", "24510"),
+            ("Missouri", "29189"),
+            ("Missouri", "29510"),
+            ("Virginia", "51760"),
+            ("Virginia", "51087"),
+            ("Virginia", "51059"),
+            ("Virginia", "51600"),
+            ("Virginia", "51067"),
+            ("Virginia", "51620"),
+            ("Nevada", "32510"),
+        ]
+    ]
+    names = sorted(r[0] for r in county_regions(rows)["regions"])
+    assert names == [
+        "Baltimore city, Maryland",
+        "Baltimore, Maryland",
+        "Carson City, Nevada",
+        "Fairfax city, Virginia",
+        "Fairfax, Virginia",
+        "Franklin city, Virginia",
+        "Franklin, Virginia",
+        "Henrico, Virginia",
+        "Richmond city, Virginia",
+        "St. Louis city, Missouri",
+        "St. Louis, Missouri",
+    ]
+    assert len(set(names)) == len(names)
+
+
+def test_county_name_needs_a_county_map():
+    frame = pd.DataFrame({"state": ["Texas"], "county": ["Harris County"]})
+    opts = check_chart_options({"mark": "map", "state": "state", "county_name": "county"})
+    with pytest.raises(DirectiveError, match="county_name"):
+        prepare_chart(opts, frame)

@@ -102,6 +102,7 @@ def county_code(raw: Any) -> str | None:
 MAP_OPTIONS = {
     "state": (None, string),
     "county": (None, string),
+    "county_name": (None, string),
     "color": SHARED_OPTIONS["color"],
     "tooltip": SHARED_OPTIONS["tooltip"],
     "height": SHARED_OPTIONS["height"],
@@ -124,6 +125,22 @@ class MapState:
     classes: tuple[tuple[int, int], ...] = ()  # a county map's whole-number classes (lo, hi)
 
 
+# The states with independent cities (Maryland, Missouri, Nevada, Virginia): their county
+# codes 500 and up are cities (Texas's codes also pass 500: Zavala County is 48507).
+INDEPENDENT_CITY_STATES = {"24", "29", "32", "51"}
+
+
+def shape_name(g: dict) -> str:
+    """A county shape's own name; an independent city (Baltimore, St. Louis, Virginia's
+    cities: see INDEPENDENT_CITY_STATES) is "<name> city", as the Census names it, so it is not
+    mistaken for the county of the same name."""
+    name = g["properties"]["name"]
+    independent = g["id"][:2] in INDEPENDENT_CITY_STATES and int(g["id"][2:]) >= 500
+    if independent and not name.lower().endswith("city"):
+        return f"{name} city"
+    return name
+
+
 class MapMark(Mark):
     """`mark: map`: a US choropleth; one drawing (it scales well), static unless asked."""
 
@@ -139,6 +156,12 @@ class MapMark(Mark):
         frame = shaped(opts, frame)
         if opts["county"]:
             return self.prepare_counties(opts, frame)
+        if opts["county_name"]:
+            raise DirectiveError(
+                "county_name names the county column of a county map; add county: <column of "
+                "county FIPS codes>, or remove county_name",
+                key="county_name",
+            )
         if not opts["state"]:
             raise DirectiveError(
                 "mark: map needs state: <column> holding state names, postal codes or FIPS codes",
@@ -223,6 +246,8 @@ class MapMark(Mark):
         """A county map: one row per county FIPS code; rows without a code go to the notes."""
         county = opts["county"]
         require_column(county, frame, "county")
+        if opts["county_name"]:
+            require_column(opts["county_name"], frame, "county_name")
         if opts["state"]:
             require_column(opts["state"], frame, "state")
         converted: dict[str, pd.Series] = {}
@@ -264,7 +289,7 @@ class MapMark(Mark):
                 unplaced.append(position)
         encs = [e for e in [color, *tips] if e]
         data = prepare_data(frame, encs, converted)
-        for column in (county, opts["state"]):
+        for column in (opts["county_name"], county, opts["state"]):
             if column and column not in data.columns:
                 data.insert(0, column, frame[column].to_numpy())
         data = data.loc[:, ~data.columns.duplicated()]
@@ -312,17 +337,18 @@ class MapMark(Mark):
                 encs.append(e)
         if s.county:
             by_key = {r[s.county]: (i, r) for i, r in enumerate(rows)}
-            # "Tangipahoa Parish, Louisiana": the data's own county name where a text column
-            # holds it (it starts with the shape's "Tangipahoa"), else the shape's name.
-            texts = [e.field for e in encs if e.type in "NO"]
+            # "Tangipahoa Parish, Louisiana": the `county_name` column's text where the author
+            # names one (and the row has it), else the shape's own name, with "city" for an
+            # independent city (county code 5xx: "Baltimore city" beside Baltimore County).
+            name_col = s.opts.get("county_name")
             shapes = []
             for g in topo["objects"]["counties"]["geometries"]:
                 if int(g["id"]) >= 60000 or g["id"] not in by_key:
                     continue
-                row, short = by_key[g["id"]][1], g["properties"]["name"]
-                own = [str(row[f]) for f in texts if str(row.get(f) or "").startswith(short)]
+                row = by_key[g["id"]][1]
+                own = str(row.get(name_col) or "").strip() if name_col else ""
                 state_name = us_states.lookup(g["id"][:2])[1]
-                shapes.append((g["id"], f"{max(own, key=len) if own else short}, {state_name}"))
+                shapes.append((g["id"], f"{own or shape_name(g)}, {state_name}"))
         else:
             by_key = {r[s.state]: (i, r) for i, r in enumerate(rows)}
             shapes = [
@@ -352,8 +378,9 @@ class MapMark(Mark):
             out.append(
                 [name, *(format_value(row.get(e.field), formats.get(e.field)) for e in encs)]
             )
-        if s.color is not None and s.color.type == "Q" and s.color.title:
-            empty = f"No {s.color.title.lower()}"
+        # A missing row is not a zero: the data does not say "No agreements" for it.
+        if s.color is not None and s.color.type == "Q":
+            empty = "No row in the data"
         elif s.color is not None and s.color.title:
             empty = f"No {s.color.title.lower()} shown"
         else:
