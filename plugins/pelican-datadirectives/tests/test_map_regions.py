@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 import vl_convert
 from pelican.plugins.datadirectives.charts import check_chart_options, prepare_chart
-from pelican.plugins.datadirectives.charts.maps import class_label, county_classes
+from pelican.plugins.datadirectives.charts.maps import class_label, county_classes, legend_rows
 from pelican.plugins.datadirectives.errors import DirectiveError
 from tiny_site import ROOT, article_html, build, make_site
 
@@ -313,3 +313,24 @@ def test_county_name_needs_a_county_map():
     opts = check_chart_options({"mark": "map", "state": "state", "county_name": "county"})
     with pytest.raises(DirectiveError, match="county_name"):
         prepare_chart(opts, frame)
+
+
+def legend_svg(chart) -> str:
+    return vl_convert.vegalite_to_svg(chart.mark.phone_legend(chart, 375).to_dict())
+
+
+@pytest.mark.parametrize("make", [state_map, county_map], ids=["states", "counties"])
+def test_the_phone_legend_draws_only_the_rows_that_give_its_domain(make):
+    """The phone legend's marks are invisible: it needs only the rows that set the colour
+    domain (the county map drew 912 of them, ~90 KB), and shows the same entries."""
+    chart, _ = make()
+    rows = legend_rows(chart)
+    assert len(rows) <= 2 < len(chart.rows)
+    svg = legend_svg(chart)
+    labels = re.findall(r">([^<>]+)</text>", svg)
+    if chart.state.classes:
+        assert labels[:5] == ["None", "1", "2", "3", "4\u201312"]
+    else:  # quantize over the values' min and max, as with every row
+        values = [r["total"] for r in chart.rows]
+        assert [r["total"] for r in rows] == [min(values), max(values)]
+    assert len(svg) < 10_000, len(svg)
