@@ -704,7 +704,12 @@ def test_map_quantitative_choropleth(states):
     assert roles(svg, "geoshape") == 51  # 50 states and DC
     fills = re.findall(r'aria-roledescription="geoshape"[^>]*fill="(#[0-9a-f]+)"', svg)
     assert fills.count(TOKENS["colors"]["no_data"][0]) == 48  # no row: grey
-    assert fills.count(TOKENS["sequential"]["light"][-1]) == 2  # Texas, Florida: top class
+    # Whole-number counts get the county map's classes (each starts at the next quartile):
+    # 63 | 64-347 | 348-386 | 387, in the four darker shades; "None" first, in the grey.
+    shades = TOKENS["sequential"]["light"]
+    assert [fills.count(c) for c in shades[1:]] == [1, 0, 1, 1]  # Tennessee, Florida, Texas
+    legend = re.findall(r">([^<>]+)</text>", svg[svg.index("role-legend") :])
+    assert legend[:5] == ["None", "63", "64\u2013347", "348\u2013386", "387"]
     assert prepared({"mark": "map", "state": "state", "color": "agreements:Q"}, states).notes == (
         "Not shown on the map: Commonwealth of the Northern Mariana Islands, Guam.",
     )

@@ -250,6 +250,11 @@ class MapMark(Mark):
                 domain = [str(v) for v in color.sort]
             else:
                 domain = sorted({str(v) for v in data[color.field].dropna()})
+        # Whole-number counts: the county map's classes and "None" legend entry (the legend
+        # then reads 1-10, 11-40, ..., not quantize breaks such as 78 or 155).
+        classes: tuple = ()
+        if color is not None and color.type == "Q":
+            classes = county_classes(data[color.field].dropna().tolist())
         notes = []
         if not_shown:
             notes.append("Not shown on the map: " + ", ".join(sorted(set(not_shown))) + ".")
@@ -258,8 +263,9 @@ class MapMark(Mark):
             state=state,
             color=color,
             tips=tips,
-            fields=[c for c in data.columns if c != state],
-            domain=domain,
+            fields=[c for c in data.columns if c != state] + ([CLASS_FIELD] if classes else []),
+            domain=[NONE, *(class_label(c) for c in classes)] if classes else domain,
+            classes=classes,
             shapes=topology(),
         )
         return PreparedChart(self, opts, to_records(data), tuple(notes), state_)
@@ -436,7 +442,7 @@ class MapMark(Mark):
             return None
         fill = (
             county_fill(s.color, s.classes)
-            if s.county
+            if s.county or s.classes
             else color_channel(s.color, legend=True, domain=s.domain)
         )
         values = s.domain or []
@@ -457,8 +463,9 @@ class MapMark(Mark):
         state, color = s.state, s.color
         height = s.opts["height"] or round(width * 0.62)
         nodata = TOKENS["colors"]["no_data"][0]
+        rows = InlineRows(classed_rows(chart)) if s.classes else chart.rows
         lookup = alt.LookupData(
-            data=alt.Data(values=chart.rows),
+            data=alt.Data(values=rows),
             key=vl_field(state),
             fields=[vl_field(state), *[vl_field(f) for f in s.fields]],
         )
@@ -468,6 +475,10 @@ class MapMark(Mark):
             fill: Any = alt.condition(
                 present, alt.value(TOKENS["categorical"][0]), alt.value(nodata)
             )
+        elif s.classes:  # whole-number classes; a state without a row is "None", grey
+            fill = county_fill(color, s.classes)
+            valid = f"isValid(datum[{json.dumps(CLASS_FIELD)}])"
+            fill = alt.condition(valid, fill, alt.value(nodata))
         else:
             # A state without a row has a null value. On a quantitative scale the theme's
             # scale.invalid paints it "no data"; a category scale would show "null", so test.
