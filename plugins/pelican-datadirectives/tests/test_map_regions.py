@@ -332,3 +332,18 @@ def test_the_phone_legend_draws_only_the_rows_that_give_its_domain(make):
     assert labels[0] == "None" and labels[1:-1] == [class_label(c) for c in chart.state.classes]
     assert not any(re.fullmatch(r"\d+\.\d+", lab) for lab in labels)
     assert len(svg) < 10_000, len(svg)
+
+
+def test_a_fractional_colour_keeps_quantize_and_its_legend_needs_only_min_and_max():
+    frame = pd.DataFrame(
+        {"state": ["Texas", "Ohio", "Utah", "Iowa"], "rate": [0.5, 2.25, 1.75, 1.0]}
+    )
+    opts = {"mark": "map", "state": "state", "color": {"field": "rate", "type": "Q"}}
+    chart = prepare_chart(check_chart_options(opts), frame)
+    assert chart.state.classes == ()
+    assert [r["rate"] for r in legend_rows(chart)] == [0.5, 2.25]
+    full = chart.mark.phone_legend(chart, 375).to_dict()
+    full["data"] = {"values": chart.rows}  # every row, as before
+    labels = re.findall(r">([^<>]+)</text>", legend_svg(chart))
+    assert labels == re.findall(r">([^<>]+)</text>", vl_convert.vegalite_to_svg(full))
+    assert len(labels) > 2
