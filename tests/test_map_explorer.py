@@ -476,3 +476,50 @@ def test_a_mouse_sweep_is_not_announced_region_by_region(browser, root_server, b
     said = page.evaluate("() => window.__said")
     assert said == [spoken(data, names.index(last))], said
     finish(context, monitor, page)
+
+
+def test_a_touch_drag_on_a_map_scrolls_and_says_nothing(browser, root_server, built_site):
+    """A finger that lands on a region and drags is a scroll: no ring, no tooltip and nothing
+    spoken for the regions it crosses (touch pointermove is ignored; pointercancel clears)."""
+    url, fid, region, _ = MAPS[2]  # the county map
+    data = region_data(built_site, url, fid)
+    names = [r[0] for r in data["regions"]]
+    context, monitor, page = open_page(
+        browser,
+        root_server,
+        url,
+        viewport={"width": 375, "height": 800},
+        has_touch=True,
+        is_mobile=True,
+        device_scale_factor=2,
+    )
+    point = page.evaluate(POINT_IN_REGION, [fid, data["mark"], names.index(region)])
+    page.touchscreen.tap(*point)  # loads the explorer; says Harris County
+    page.wait_for_function(TIP)
+    page.wait_for_function(
+        "(fid) => document.querySelector(`#${fid} .dd-map-live`)?.textContent", arg=fid
+    )
+    page.touchscreen.tap(5, 5)
+    page.wait_for_function(f"() => !({TIP})()")
+    said = live_text(page, fid)
+    # The drag starts on another county (a pointerdown there must not be spoken).
+    other = next(i for i in data["order"] if names[i] != region)
+    point = page.evaluate(POINT_IN_REGION, [fid, data["mark"], other])
+    cdp = context.new_cdp_session(page)
+    x, y = point
+
+    def touch(kind, ty):
+        points = [] if kind == "touchEnd" else [{"x": x, "y": ty}]
+        cdp.send("Input.dispatchTouchEvent", {"type": kind, "touchPoints": points})
+
+    touch("touchStart", y)
+    for step in range(1, 16):  # a drag up the screen, across counties
+        touch("touchMove", y - step * 12)
+        page.wait_for_timeout(16)
+    touch("touchEnd", y - 180)
+    page.wait_for_timeout(600)
+    assert page.evaluate("() => scrollY") > 0  # the page scrolled
+    assert page.evaluate(TIP) is None
+    assert page.evaluate(RINGS, fid) == ["none", "none"]
+    assert live_text(page, fid) == said  # nothing new was spoken
+    finish(context, monitor, page)
