@@ -35,7 +35,14 @@ def test_a_county_map_draws_counties_with_rows_and_notes_the_rest(tmp_path):
     notes = re.search(r'<p class="dd-notes">(.*?)</p>', html).group(1)
     # 158 agreements have no county code: counted through the data, by state.
     assert "Not placed on a county (no county code): 158 agreements: Florida 157, Guam 1." in notes
-    assert "Grey: no agreements." in notes
+    # A missing row is not read as a zero unless the author says so (`missing`).
+    assert "Grey: no row for the county." in notes
+    said = "No agreements on the list"
+    html = article_html(
+        build(make_site(tmp_path / "said", county_map(f"missing: {said}\n"), csvs={"c.csv": CSV}))
+    )
+    assert "Grey: no agreements on the list." in html
+    assert "Grey: no row for the county." not in html
     svg = html[html.index('class="dd-svg dd-has-legend"') :]
     svg = svg[: svg.index("</svg>")]
     # The ground (nation), three counties, the state borders (one mesh).

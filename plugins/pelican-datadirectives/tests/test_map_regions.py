@@ -23,7 +23,7 @@ from tiny_site import ROOT, article_html, build, make_site
 DATA = ROOT / "data"
 
 
-def state_map():
+def state_map(**more):
     frame = pd.read_csv(DATA / "agreements_by_state.csv", dtype={"state_fips": str})
     frame = frame[frame["snapshot_date"] == "2026-05-18"]
     opts = {
@@ -31,6 +31,7 @@ def state_map():
         "state": "state_code",
         "color": {"field": "total", "type": "Q", "title": "Agreements"},
         "tooltip": ["state:N", "total:Q", "task_force:Q", "agencies:Q"],
+        **more,
     }
     return prepare_chart(check_chart_options(opts), frame), frame
 
@@ -95,8 +96,12 @@ def test_state_region_numbers_are_the_csvs():
     # A state without a row is listed by name only; the explorer says `empty` for it.
     missing = set(by_name) - set(drawn["state"])
     assert missing and all(by_name[m] == [None] for m in missing)
-    # A missing row is not a zero: the explorer does not say "No agreements" for it.
+    # A missing row is not a zero: the explorer does not say "No agreements" for it...
     assert data["empty"] == "No row in the data"
+    # ...unless the author says what it means (`empty`).
+    said = "No agreements on ICE's list"
+    chart, _ = state_map(missing=said)
+    assert json.loads(chart.mark.regions(chart, chart.rows, {}))["empty"] == said
     # Home/End follow the data table (its rows first, in its order), then the rest.
     order = [data["regions"][i][0] for i in data["order"]]
     assert order[: len(drawn)] == [r["state_code"] for r in chart.rows]

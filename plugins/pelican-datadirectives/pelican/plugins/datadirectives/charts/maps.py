@@ -103,6 +103,10 @@ MAP_OPTIONS = {
     "state": (None, string),
     "county": (None, string),
     "county_name": (None, string),
+    # What a region without a row means, in the author's words ("No agreements on ICE's
+    # list"): the plugin cannot know whether a missing row is a zero, so it says only
+    # "No row in the data" unless told.
+    "missing": (None, string),
     "color": SHARED_OPTIONS["color"],
     "tooltip": SHARED_OPTIONS["tooltip"],
     "height": SHARED_OPTIONS["height"],
@@ -329,8 +333,8 @@ class MapMark(Mark):
         if color is not None and color.type == "Q":
             classes = county_classes(data[color.field].dropna().tolist())
         notes = ["Grey: no row for the county."]
-        if color is not None and color.title:
-            notes = [f"Grey: no {color.title.lower()}."]
+        if opts.get("missing"):
+            notes = [f"Grey: {sentence_start(opts['missing'])}."]
         if len(left_out):
             notes.append(unplaced_note(left_out, color, opts["state"]))
         state_ = MapState(
@@ -406,8 +410,11 @@ class MapMark(Mark):
             out.append(
                 [name, *(format_value(row.get(e.field), formats.get(e.field)) for e in encs)]
             )
-        # A missing row is not a zero: the data does not say "No agreements" for it.
-        if s.color is not None and s.color.type == "Q":
+        # A missing row is not a zero: the data does not say "No agreements" for it; the
+        # author may (the `missing` option).
+        if s.opts.get("missing"):
+            empty = s.opts["missing"]
+        elif s.color is not None and s.color.type == "Q":
             empty = "No row in the data"
         elif s.color is not None and s.color.title:
             empty = f"No {s.color.title.lower()} shown"
@@ -562,6 +569,11 @@ class MapMark(Mark):
             height=height,
             autosize=alt.AutoSizeParams(type="fit", contains="padding"),
         )
+
+
+def sentence_start(text: str) -> str:
+    """ "No agreements on ICE's list" -> "no agreements on ICE's list" (an acronym stays)."""
+    return text[:1].lower() + text[1:] if text[1:2].islower() else text
 
 
 NONE = "None"  # the legend entry of the grey ("no data") counties of a classed county map
