@@ -173,6 +173,14 @@ def focus_title(page, fid):
     )
 
 
+def wait_spoken(page, fid, text):
+    """Wait until the map's live region says `text` (what a screen reader hears)."""
+    page.wait_for_function(
+        "([fid, text]) => document.querySelector(`#${fid} .dd-map-live`)?.textContent === text",
+        arg=[fid, text],
+    )
+
+
 def live_text(page, fid):
     return page.evaluate(
         "(fid) => { const l = document.querySelector(`#${fid} .dd-map-live`);"
@@ -211,10 +219,7 @@ def test_hover_shows_the_region_and_its_numbers(
     page.wait_for_function(TIP)
     tip = page.evaluate(TIP).splitlines()
     assert tip[0] == region and line() in tip
-    page.wait_for_function(
-        "([fid, text]) => document.querySelector(`#${fid} .dd-map-live`)?.textContent === text",
-        arg=[fid, spoken(data, i)],
-    )
+    wait_spoken(page, fid, spoken(data, i))
     loaded = [u for u in page.requests if EXPLORER_REQUEST.search(u)]
     assert len(loaded) == 2  # the explorer and this map's regions, once each
     # The ring: drawn over the region, in its shape.
@@ -259,10 +264,7 @@ def test_a_tap_on_a_phone_shows_the_region(
         "() => document.querySelector('.dd-map-tip').getBoundingClientRect().toJSON()"
     )
     assert box["left"] >= 0 and box["right"] <= 375, box  # on screen on a phone
-    page.wait_for_function(
-        "([fid, text]) => document.querySelector(`#${fid} .dd-map-live`)?.textContent === text",
-        arg=[fid, spoken(data, i)],
-    )
+    wait_spoken(page, fid, spoken(data, i))
     # A scroll hides the tooltip and the ring (they pointed at where the tap was).
     page.evaluate("() => scrollBy({top: 40, behavior: 'instant'})")
     page.wait_for_function(f"() => !({TIP})()")
@@ -295,10 +297,7 @@ def test_the_keyboard_moves_between_regions(
         "svg:not(.dd-narrow)')"
     )
     # Focus shows the first region in `order` (the data table's first row), and says it.
-    page.wait_for_function(
-        "([fid, text]) => document.querySelector(`#${fid} .dd-map-live`)?.textContent === text",
-        arg=[fid, spoken(data, order[0])],
-    )
+    wait_spoken(page, fid, spoken(data, order[0]))
     assert page.evaluate(TIP).splitlines()[0] == data["regions"][order[0]][0]
     # The focused map shows a focus ring (the site's :focus-visible outline).
     outline = page.evaluate("() => getComputedStyle(document.activeElement).outlineStyle")
@@ -315,15 +314,9 @@ def test_the_keyboard_moves_between_regions(
         assert page.evaluate(TIP).splitlines()[0] in live_text(page, fid)
     assert len(said) >= 4  # every arrow moved somewhere new or back
     page.keyboard.press("End")
-    page.wait_for_function(
-        "([fid, text]) => document.querySelector(`#${fid} .dd-map-live`).textContent === text",
-        arg=[fid, spoken(data, order[-1])],
-    )
+    wait_spoken(page, fid, spoken(data, order[-1]))
     page.keyboard.press("Home")
-    page.wait_for_function(
-        "([fid, text]) => document.querySelector(`#${fid} .dd-map-live`).textContent === text",
-        arg=[fid, spoken(data, order[0])],
-    )
+    wait_spoken(page, fid, spoken(data, order[0]))
     # The page does not scroll under the arrows (they move on the map only).
     y = page.evaluate(STILL)  # (the site scrolls smoothly: wait until it rests)
     page.keyboard.press("ArrowDown")

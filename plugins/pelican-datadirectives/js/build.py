@@ -28,29 +28,25 @@ NODE_MODULES = JS_DIR / "node_modules"
 ESBUILD = NODE_MODULES / ".bin" / "esbuild"
 # esbuild arguments. Vega and d3 are BSD-3 / ISC: the banner keeps their notices with the
 # minified code.
-RUNTIME_ARGS = (
-    "src/chart-runtime.js",
+# An ES module bundle for browsers (the runtime and the map explorer, imported on demand).
+MODULE_ARGS = (
     "--bundle",
     "--format=esm",
     "--minify",
     "--target=es2020",
     "--platform=browser",
     "--legal-comments=eof",
+)
+RUNTIME_ARGS = (
+    "src/chart-runtime.js",
+    *MODULE_ARGS,
     "--banner:js=/*! Chart runtime of the datadirectives plugin. Includes Vega and "
     "vega-interpreter (BSD-3-Clause, Copyright (c) 2015-2023, University of Washington "
     "Interactive Data Lab) and d3 modules (ISC, Copyright Mike Bostock). */",
 )
 LOADER_ARGS = ("src/loader.js", "--minify", "--target=es2018", "--legal-comments=eof")
 # The map explorer: the project's own code only (no npm package), loaded on interaction.
-EXPLORER_ARGS = (
-    "src/map-explorer.js",
-    "--bundle",
-    "--format=esm",
-    "--minify",
-    "--target=es2020",
-    "--platform=browser",
-    "--legal-comments=eof",
-)
+EXPLORER_ARGS = ("src/map-explorer.js", *MODULE_ARGS)
 # File name in static/ -> esbuild arguments.
 OUTPUTS = {
     "dd-loader.js": LOADER_ARGS,
