@@ -11,23 +11,10 @@ import re
 from html.parser import HTMLParser
 
 import pytest
-from tiny_site import article_html, build, make_site
+from tiny_site import LINE_CHART, article_html, build, make_site
 
 from tests.qa.tools import require_java, require_npm_tools
 from tests.qa.vnu import check_html
-
-CHART = """\
-```chart
-data: months.csv
-mark: line
-x: month:T
-y: {y}:Q
-title: Agreements by month
-description: Line chart.
-source: ICE lists
-as_of: 2026-02-17
-```
-"""
 
 TABLE = """\
 ```table
@@ -40,7 +27,13 @@ as_of: 2026-02-17
 
 # The same chart twice, a third with the same title, the same table twice: six figures.
 PAGE = "\n".join(
-    ["Intro.", "", CHART.format(y="total"), CHART.format(y="total"), CHART.format(y="agencies")]
+    [
+        "Intro.",
+        "",
+        LINE_CHART.format(y="total"),
+        LINE_CHART.format(y="total"),
+        LINE_CHART.format(y="agencies"),
+    ]
     + [TABLE, TABLE]
 )
 
@@ -110,7 +103,7 @@ def test_every_id_reference_points_into_its_own_figure(page):
 
 
 def test_a_page_with_one_figure_keeps_its_ids(tmp_path):
-    output = build(make_site(tmp_path, "Intro.\n\n" + CHART.format(y="total")))
+    output = build(make_site(tmp_path, "Intro.\n\n" + LINE_CHART.format(y="total")))
     assert 'id="fig-agreements-by-month"' in article_html(output)
     assert "fig-agreements-by-month-2" not in article_html(output)
 

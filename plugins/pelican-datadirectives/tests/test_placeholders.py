@@ -18,20 +18,7 @@ import pytest
 from pelican import signals
 from pelican.plugins.datadirectives import placeholders
 from pelican.plugins.datadirectives.plugin import STATE
-from tiny_site import build, make_site, run_build, write_settings
-
-CHART = """\
-```chart
-data: months.csv
-mark: line
-x: month:T
-y: {y}:Q
-title: Agreements by month
-description: Line chart.
-source: ICE lists
-as_of: 2026-02-17
-```
-"""
+from tiny_site import LINE_CHART, build, make_site, run_build, write_settings
 
 TABLE = """\
 ```table
@@ -44,7 +31,7 @@ links: {month: "chapters/second-article.html#m-{month}"}
 """
 
 # No Summary: Pelican's summary is the whole (short) HTML, figures included.
-FIRST = "\n".join(["Intro.", "", CHART.format(y="total"), CHART.format(y="total"), TABLE])
+FIRST = "\n".join(["Intro.", "", LINE_CHART.format(y="total"), LINE_CHART.format(y="total"), TABLE])
 
 WORDS = " ".join(f"word{n}" for n in range(80))
 SECOND = f"""\
@@ -54,7 +41,7 @@ Slug: second-article
 
 {WORDS}
 
-{CHART.format(y="agencies")}
+{LINE_CHART.format(y="agencies")}
 
 ## After the chart
 

@@ -28,6 +28,20 @@ MONTHS_CSV = (
     "month,total,agencies,model\n2025-01,135,133,all\n2025-02,239,180,all\n2026-02,1425,1195,all\n"
 )
 
+# A line chart over MONTHS_CSV; format `y` with one of its number columns.
+LINE_CHART = """\
+```chart
+data: months.csv
+mark: line
+x: month:T
+y: {y}:Q
+title: Agreements by month
+description: Line chart.
+source: ICE lists
+as_of: 2026-02-17
+```
+"""
+
 
 def package_for(
     name: str,
